@@ -1,0 +1,1 @@
+"""The `tuvan` command line: argparse over core, store, sync and reports (no Qt)."""

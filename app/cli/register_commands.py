@@ -1,0 +1,163 @@
+"""tuvan init | check | recover | backup | restore | demo"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.cli.context import emit, new_passphrase, open_register, passphrase
+from app.core.clock import utc_now
+from app.core.errors import CheckFailed, RegisterNotFound
+from app.core.i18n import _
+from app.core.unit import make_unit
+from app.store import audit, backup, migrations
+from app.store.connection import integrity_problems
+from app.store.register import create_register, register_paths, unlock, unlock_with_recovery_key
+
+
+def cmd_init(args) -> int:
+    unit = make_unit(args.role, args.code, args.name, args.office or "")
+    secret = new_passphrase(fallback_env="TUVAN_PASSPHRASE")
+    register, recovery = create_register(
+        Path(args.register),
+        unit=unit,
+        admin_login=args.user or "admin",
+        admin_full_name=args.full_name or args.user or "admin",
+        passphrase=secret,
+    )
+    with register:
+        if args.recovery_sheet:
+            from app.reports.recovery_sheet import write_recovery_sheet
+
+            write_recovery_sheet(Path(args.recovery_sheet), unit, register.register_id,
+                                 recovery.formatted(), utc_now())
+        emit(
+            args,
+            {"register": str(register.paths.root), "register_id": register.register_id,
+             "role": unit.role.value, "code": unit.code, "user": register.user.login,
+             "recovery_key": recovery.formatted(),
+             "recovery_sheet": str(args.recovery_sheet) if args.recovery_sheet else None},
+            [
+                _("Created register {path} for {name} ({code}).").format(
+                    path=register.paths.root, name=unit.name, code=unit.code),
+                _("Administrator: {login}").format(login=register.user.login),
+                "",
+                _("RECOVERY KEY (write it down or print it now; it is shown only once):"),
+                "    " + recovery.formatted(),
+                "",
+            ]
+            + ([_("Recovery sheet written to {path}.").format(path=args.recovery_sheet)]
+               if args.recovery_sheet else []),
+        )
+    return 0
+
+
+def cmd_check(args) -> int:
+    with open_register(args) as register:
+        problems = integrity_problems(register.conn)
+        report = audit.verify(register.conn)
+        if not report.ok:
+            problems.append(_("audit log chain broken at entry {seq}").format(seq=report.first_broken))
+        counts = {table: register.db[table].count for table in sorted(register.db.table_names())}
+        version = migrations.current_version(register.conn)
+        unit = register.unit()
+        emit(
+            args,
+            {"ok": not problems, "problems": problems, "schema_version": version,
+             "register_id": register.register_id, "role": unit.role.value, "unit_code": unit.code,
+             "counts": counts, "audit_entries": report.entries},
+            [
+                _("Register: {name} ({code}), {role}").format(name=unit.name, code=unit.code, role=unit.role.label),
+                _("Schema version: {version}").format(version=version),
+                _("Integrity: {result}").format(result=_("OK") if not problems else _("PROBLEMS FOUND")),
+                *[f"  - {p}" for p in problems],
+                _("Audit log: {n} entries").format(n=report.entries),
+                *[f"  {table}: {count}" for table, count in counts.items()],
+            ],
+        )
+    if problems:
+        raise CheckFailed(detail="; ".join(problems))
+    return 0
+
+
+def cmd_recover(args) -> int:
+    secret = new_passphrase()
+    with unlock_with_recovery_key(Path(args.register), args.recovery_key, args.user, secret) as register:
+        emit(
+            args,
+            {"register": str(register.paths.root), "user": register.user.login},
+            [_("New passphrase set for {login}. The recovery key stays valid; keep the sheet safe.").format(
+                login=register.user.login)],
+        )
+    return 0
+
+
+def cmd_backup(args) -> int:
+    with open_register(args) as register:
+        if args.out:
+            out = Path(args.out)
+            manifest = backup.write_backup(register, out)
+        else:
+            out = backup.backup_now(register)
+            manifest = backup.read_manifest(out)
+        emit(
+            args,
+            {"backup": str(out), "register_id": manifest.register_id, "created_at": manifest.created_at,
+             "schema_version": manifest.schema_version, "bytes": out.stat().st_size},
+            [_("Backup written to {path} ({size} KB).").format(path=out, size=out.stat().st_size // 1024)],
+        )
+    return 0
+
+
+def cmd_restore(args) -> int:
+    result = backup.restore_backup(
+        Path(args.backup), Path(args.register), args.user, passphrase(), replace_other=args.replace_other
+    )
+    lines = [_("Restored {path} from the backup of {created}.").format(
+        path=result.root, created=result.manifest.created_at)]
+    if result.previous:
+        lines.append(_("The register it replaced was kept in {path}.").format(path=result.previous))
+    emit(args, {"register": str(result.root), "backup": str(args.backup),
+                "previous": str(result.previous) if result.previous else None}, lines)
+    return 0
+
+
+DEMO_PASSPHRASE = "demo-tuvan-2026"
+DEMO_USERS = (
+    ("lan", "Trần Thị Lan", "counsellor"),
+    ("hung", "Lê Văn Hùng", "reporter"),
+)
+
+
+def cmd_demo(args) -> int:
+    """Create the demo register (same passphrase for every demo user) if it is missing."""
+    from app.store import users
+
+    root = Path(args.register)
+    try:
+        register_paths(root)
+        created = False
+    except RegisterNotFound:
+        created = True
+    if created:
+        unit = make_unit("point", "MYHOA-01", "Điểm tư vấn, chăm sóc, hỗ trợ điều trị nghiện xã Mỹ Hòa",
+                         "Ủy ban nhân dân xã Mỹ Hòa")
+        register, _recovery = create_register(
+            root, unit=unit, admin_login="admin", admin_full_name="Nguyễn Văn Đức",
+            passphrase=DEMO_PASSPHRASE,
+        )
+        with register:
+            for login, full_name, role in DEMO_USERS:
+                users.add_user(register, login, full_name, role, DEMO_PASSPHRASE)
+    else:
+        unlock(root, "admin", DEMO_PASSPHRASE).close()  # proves it is the demo register
+    emit(
+        args,
+        {"register": str(root), "created": created, "users": ["admin"] + [u[0] for u in DEMO_USERS],
+         "passphrase": DEMO_PASSPHRASE},
+        [
+            (_("Demo register created: {path}") if created else _("Demo register: {path}")).format(path=root),
+            _("Users: admin (administrator), lan (counsellor), hung (reporter)"),
+            _("Passphrase for every demo user: {passphrase}").format(passphrase=DEMO_PASSPHRASE),
+        ],
+    )
+    return 0

@@ -1,0 +1,51 @@
+"""tuvan users add | list | passwd | set-role"""
+
+from __future__ import annotations
+
+from app.cli.context import emit, new_passphrase, open_register
+from app.core.i18n import _
+from app.store import users
+
+
+def cmd_users_add(args) -> int:
+    secret = new_passphrase()
+    with open_register(args) as register:
+        user = users.add_user(register, args.login, args.full_name or args.login, args.role, secret)
+        emit(args, {"login": user.login, "role": user.role.value},
+             [_("Added {login} ({role}).").format(login=user.login, role=user.role.label)])
+    return 0
+
+
+def cmd_users_list(args) -> int:
+    with open_register(args) as register:
+        found = users.list_users(register.conn)
+    emit(
+        args,
+        {"users": [{"login": u.login, "full_name": u.full_name, "role": u.role.value,
+                    "active": u.active} for u in found]},
+        [
+            f"{u.login:<16} {u.role.label:<28} {u.full_name}"
+            + ("" if u.active else "  " + _("(deactivated)"))
+            for u in found
+        ],
+    )
+    return 0
+
+
+def cmd_users_passwd(args) -> int:
+    secret = new_passphrase()
+    with open_register(args) as register:
+        target = args.login or register.user.login
+        user = users.set_passphrase(register, target, secret)
+        emit(args, {"login": user.login}, [_("New passphrase set for {login}.").format(login=user.login)])
+    return 0
+
+
+def cmd_users_set_role(args) -> int:
+    with open_register(args) as register:
+        user = users.set_role(register, args.login, args.role, active=not args.deactivate)
+        emit(args, {"login": user.login, "role": user.role.value, "active": user.active},
+             [_("{login}: {role}{state}").format(
+                 login=user.login, role=user.role.label,
+                 state="" if user.active else " " + _("(deactivated)"))])
+    return 0

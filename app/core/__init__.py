@@ -1,0 +1,1 @@
+"""Pure-Python domain layer. Never imports PySide6 or app.gui."""

@@ -1,0 +1,1 @@
+"""Printed output: recovery sheet now; monthly forms (indicator engine, PDF, XLSX/CSV) next."""

@@ -1,0 +1,1 @@
+"""The encrypted register: connection, key slots, migrations, repositories."""

@@ -1,0 +1,218 @@
+"""Encrypted backups and verified restore.
+
+A backup file (.tvbak) is a zip holding a page-by-page online copy of the
+encrypted database (`Connection.backup`, same data key), the key-slot file
+that opens it, and a manifest without personal data. It opens with the
+same passphrases and recovery key as the register had when it was taken.
+
+Restore unpacks into a staging folder, opens and checks it there, and only
+then moves it into place; the register it replaces is kept beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from app import __version__
+from app.core.clock import utc_now, utc_stamp
+from app.core.errors import BackupInvalid, OtherRegisterAtPath, UserError
+from app.core.ids import uuid7
+from app.core.i18n import N_
+from app.core.passphrase import normalize
+from app.core.roles import Permission
+from app.store import migrations, settings as register_settings
+from app.store.connection import integrity_problems, open_keyed
+from app.store.files import atomic_writer, fsync_dir
+from app.store.vault import KeySlotFile
+
+FORMAT = 1
+SUFFIX = ".tvbak"
+MANIFEST = "manifest.json"
+DB_MEMBER = "register.db"
+SLOTS_MEMBER = "keyslots.json"
+
+
+@dataclass(frozen=True)
+class BackupManifest:
+    format: int
+    register_id: str
+    created_at: str
+    schema_version: int
+    program_version: str
+    reason: str
+
+
+def _snapshot(conn, data_key: bytes, slots_path: Path, register_id: str, out: Path, reason: str) -> BackupManifest:
+    out = Path(out).absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.{uuid7()[-12:]}.db"
+    try:
+        target = open_keyed(staging, data_key, create=True)
+        try:
+            conn.backup(target)
+            problems = integrity_problems(target)
+            if problems:
+                raise BackupInvalid(path=str(out), detail="; ".join(problems[:3]))
+            target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            target.close()
+        manifest = BackupManifest(
+            format=FORMAT,
+            register_id=register_id,
+            created_at=utc_stamp(),
+            schema_version=migrations.current_version(conn),
+            program_version=__version__,
+            reason=reason,
+        )
+        with atomic_writer(out) as handle:
+            with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive:
+                archive.writestr(MANIFEST, json.dumps(manifest.__dict__, indent=1))
+                archive.write(slots_path, SLOTS_MEMBER)
+                archive.write(staging, DB_MEMBER)
+    finally:
+        for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm")):
+            leftover.unlink(missing_ok=True)
+    return manifest
+
+
+def write_backup(register, out: Path, reason: str = "manual") -> BackupManifest:
+    """Write a backup of the open register to `out`."""
+    register.require(Permission.BACKUP)
+    manifest = _snapshot(register.conn, register.data_key, register.paths.slots,
+                         register.register_id, out, reason)
+    with register.transaction():
+        register.audit("backup.write", "register", register.register_id, {"reason": reason})
+    return manifest
+
+
+def _stamped_name(reason: str) -> str:
+    return f"tuvan-{utc_now().strftime('%Y%m%d-%H%M%S-%f')}-{reason}{SUFFIX}"
+
+
+def rotate(folder: Path, keep: int) -> list[Path]:
+    """Delete the oldest backups in `folder` beyond `keep`; returns what was removed."""
+    backups = sorted(folder.glob(f"tuvan-*{SUFFIX}"))
+    removed = backups[: max(0, len(backups) - keep)]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def backup_now(register, reason: str = "manual") -> Path:
+    """A rotated backup in the register's own backups folder."""
+    out = register.paths.backups / _stamped_name(reason)
+    write_backup(register, out, reason)
+    rotate(register.paths.backups, register_settings.get(register.conn, "backups_kept"))
+    return out
+
+
+def backup_before_upgrade(paths, conn, data_key: bytes, version: int) -> Path:
+    slots = KeySlotFile.load(paths.slots)
+    out = paths.backups / _stamped_name(f"before-upgrade-v{version}")
+    _snapshot(conn, data_key, paths.slots, slots.register_id, out, f"before-upgrade-v{version}")
+    return out
+
+
+def list_backups(folder: Path) -> list[Path]:
+    return sorted(folder.glob(f"*{SUFFIX}"), reverse=True)
+
+
+def read_manifest(path: Path) -> BackupManifest:
+    """The backup's manifest (no key needed); raises BackupInvalid if it is not a backup."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if not {MANIFEST, DB_MEMBER, SLOTS_MEMBER} <= names:
+                raise BackupInvalid(path=str(path), detail=N_("files are missing from it"))
+            raw = json.loads(archive.read(MANIFEST))
+        manifest = BackupManifest(**raw)
+    except FileNotFoundError:
+        raise BackupInvalid(path=str(path), detail=N_("the file does not exist")) from None
+    except (zipfile.BadZipFile, ValueError, TypeError, KeyError):
+        raise BackupInvalid(path=str(path), detail=N_("it is not a Tư Vấn backup or it is damaged")) from None
+    if manifest.format != FORMAT:
+        raise BackupInvalid(path=str(path), detail=N_("it was made by another version of the program"))
+    return manifest
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    root: Path
+    manifest: BackupManifest
+    previous: Path | None  # where the replaced register was kept
+
+
+def restore_backup(backup: Path, root: Path, login: str | None, passphrase: str, *, replace_other: bool = False) -> RestoreResult:
+    """Verify `backup` with a passphrase it knows, then make it the register at `root`."""
+    from app.store.register import RegisterPaths
+    from app.store.users import resolve_user_id
+
+    backup, root = Path(backup).absolute(), Path(root).absolute()
+    manifest = read_manifest(backup)
+    root.parent.mkdir(parents=True, exist_ok=True)
+    staging = root.parent / f".{root.name}.restoring-{uuid7()[-12:]}"
+    staging.mkdir(mode=0o700)
+    try:
+        staged = RegisterPaths(staging)
+        try:
+            with zipfile.ZipFile(backup) as archive:
+                for member, target in ((DB_MEMBER, staged.db), (SLOTS_MEMBER, staged.slots)):
+                    with archive.open(member) as source, open(target, "wb") as sink:
+                        shutil.copyfileobj(source, sink, 1 << 20)
+                        sink.flush()
+                        os.fsync(sink.fileno())
+        except (zipfile.BadZipFile, OSError) as error:
+            raise BackupInvalid(path=str(backup), detail=str(error)) from error
+        slots = KeySlotFile.load(staged.slots)
+        if slots.register_id != manifest.register_id:
+            raise BackupInvalid(path=str(backup), detail=N_("its parts belong to different registers"))
+        data_key = slots.user_slot(login).open(slots.register_id, normalize(passphrase).encode())
+        conn = open_keyed(staged.db, data_key)
+        try:
+            problems = integrity_problems(conn)
+            if problems:
+                raise BackupInvalid(path=str(backup), detail="; ".join(problems[:3]))
+            stored = conn.execute("SELECT value FROM register_info WHERE key = 'register_id'").fetchone()
+            if stored is None or stored[0] != slots.register_id:
+                raise BackupInvalid(path=str(backup), detail=N_("its parts belong to different registers"))
+            migrations.pending(conn)  # refuses a backup newer than this program
+            resolve_user_id(conn, login)
+        finally:
+            conn.close()
+        staged.backups.mkdir(mode=0o700)
+        previous = _set_aside(root, slots.register_id, replace_other)
+        if previous is not None and (previous / "backups").is_dir():
+            # Keep the rotation history with the register.
+            shutil.rmtree(staged.backups)
+            os.replace(previous / "backups", staged.backups)
+        os.replace(staging, root)
+        fsync_dir(root.parent)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return RestoreResult(root, manifest, previous)
+
+
+def _set_aside(root: Path, register_id: str, replace_other: bool) -> Path | None:
+    """Move the register at `root` out of the way (never delete it)."""
+    from app.store.register import read_register_id
+
+    if not root.exists():
+        return None
+    if root.is_dir() and not any(root.iterdir()):
+        root.rmdir()
+        return None
+    try:
+        current_id = read_register_id(root)
+    except UserError:
+        current_id = None
+    if current_id != register_id and not replace_other:
+        raise OtherRegisterAtPath(path=str(root))
+    kept = root.parent / f"{root.name}.before-restore-{utc_now().strftime('%Y%m%d-%H%M%S')}"
+    os.replace(root, kept)
+    return kept

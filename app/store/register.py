@@ -1,0 +1,323 @@
+"""A register on disk, and the unlocked register a session works with.
+
+A register is a folder: the encrypted database (with its WAL), the key-slot
+file, the unlock-throttle state and local backups. Nothing in the folder is
+readable without a key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from app import __version__
+from app.core.clock import utc_stamp
+from app.core.errors import (
+    PermissionDenied,
+    RegisterDamaged,
+    RegisterExists,
+    RegisterNotFound,
+    WrongPassphrase,
+)
+from app.core.ids import uuid7
+from app.core.passphrase import check_new, normalize
+from app.core.recovery_key import RecoveryKey
+from app.core.roles import Permission, Role, allows
+from app.core.unit import RegisterRole, Unit, check_login, check_required
+from app.core.i18n import N_
+from app.store import audit, migrations, settings as register_settings
+from app.store.connection import database, open_keyed
+from app.store.files import fsync_dir
+from app.store.throttle import UnlockThrottle
+from app.store.vault import (
+    KIND_RECOVERY,
+    KIND_USER,
+    KeySlotFile,
+    KdfParams,
+    calibrate,
+    recovery_kdf,
+    seal_slot,
+)
+
+DB_NAME = "register.db"
+SLOTS_NAME = "keyslots.json"
+THROTTLE_NAME = "unlock-state.json"
+BACKUPS_NAME = "backups"
+
+
+@dataclass(frozen=True)
+class RegisterPaths:
+    root: Path
+
+    @property
+    def db(self) -> Path:
+        return self.root / DB_NAME
+
+    @property
+    def slots(self) -> Path:
+        return self.root / SLOTS_NAME
+
+    @property
+    def throttle(self) -> Path:
+        return self.root / THROTTLE_NAME
+
+    @property
+    def backups(self) -> Path:
+        return self.root / BACKUPS_NAME
+
+    def exists(self) -> bool:
+        return self.db.is_file() and self.slots.is_file()
+
+
+@dataclass(frozen=True)
+class SignedInUser:
+    id: str
+    login: str
+    full_name: str
+    role: Role
+
+
+class Register:
+    """An unlocked register: one keyed connection and the signed-in user.
+
+    The connection belongs to the thread that opened it (SQLite's own
+    check); in the GUI that is the one task-runner thread.
+    """
+
+    def __init__(self, paths: RegisterPaths, conn, data_key: bytes, register_id: str, user: SignedInUser):
+        self.paths = paths
+        self.conn = conn
+        self.data_key = data_key
+        self.register_id = register_id
+        self.user = user
+        self.db = database(conn)
+
+    # --- identity -----------------------------------------------------------
+    def info(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT key, value FROM register_info"))
+
+    def unit(self) -> Unit:
+        info = self.info()
+        return Unit(
+            role=RegisterRole(info["role"]),
+            code=info["unit_code"],
+            name=register_settings.get(self.conn, "unit_name"),
+            office_name=register_settings.get(self.conn, "office_name"),
+        )
+
+    # --- rules --------------------------------------------------------------
+    def require(self, permission: Permission) -> None:
+        if not allows(self.user.role, permission):
+            raise PermissionDenied(role=self.user.role.label)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction around a multi-row change (savepoint when nested)."""
+        with self.db.atomic():
+            yield
+
+    def audit(self, action: str, entity: str | None = None, entity_id: str | None = None, detail: dict | None = None) -> None:
+        audit.record(self.conn, self.user.id, action, entity, entity_id, detail)
+
+    def load_slots(self) -> KeySlotFile:
+        return KeySlotFile.load(self.paths.slots)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            with contextlib.suppress(Exception):
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.conn.close()
+            self.conn = None
+
+    def __enter__(self) -> "Register":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+# --- creating ---------------------------------------------------------------
+
+def _check_free(root: Path) -> None:
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise RegisterExists(path=str(root))
+
+
+def create_register(
+    root: Path,
+    *,
+    unit: Unit,
+    admin_login: str,
+    admin_full_name: str,
+    passphrase: str,
+    kdf: KdfParams | None = None,
+) -> tuple[Register, RecoveryKey]:
+    """Create a new register and sign its first administrator in.
+
+    Built in a hidden sibling folder and renamed into place, so an
+    interrupted creation never leaves a half-made register at `root`.
+    """
+    root = Path(root).absolute()
+    _check_free(root)
+    login = check_login(admin_login)
+    full_name = check_required(admin_full_name, N_("Full name"))
+    passphrase = check_new(passphrase)
+    root.parent.mkdir(parents=True, exist_ok=True)
+    staging = root.parent / f".{root.name}.creating-{os.getpid()}-{uuid7()[-8:]}"
+    staging.mkdir(mode=0o700)
+    try:
+        register_id = uuid7()
+        data_key = os.urandom(32)
+        user_id = uuid7()
+        recovery = RecoveryKey.generate()
+        staged = RegisterPaths(staging)
+        conn = open_keyed(staged.db, data_key, create=True)
+        try:
+            migrations.upgrade(conn)
+            db = database(conn)
+            now = utc_stamp()
+            with db.atomic():
+                conn.executemany(
+                    "INSERT INTO register_info (key, value) VALUES (?, ?)",
+                    [
+                        ("register_id", register_id),
+                        ("role", unit.role.value),
+                        ("unit_code", unit.code),
+                        ("created_at", now),
+                        ("created_by_version", __version__),
+                    ],
+                )
+                register_settings.put(conn, "unit_name", unit.name, user_id)
+                register_settings.put(conn, "office_name", unit.office_name, user_id)
+                conn.execute(
+                    "INSERT INTO users (id, login, full_name, role, active, created_at, updated_at)"
+                    " VALUES (?, ?, ?, 'admin', 1, ?, ?)",
+                    (user_id, login, full_name, now, now),
+                )
+                audit.record(conn, user_id, "register.create", "register", register_id,
+                             {"role": unit.role.value, "unit_code": unit.code})
+        finally:
+            conn.close()
+        slots = KeySlotFile(register_id, [])
+        slots.put_user_slot(
+            seal_slot(register_id, data_key, passphrase.encode(), kind=KIND_USER,
+                      kdf=kdf or calibrate(), user_id=user_id, login=login, admin=True)
+        )
+        slots.put_recovery_slot(
+            seal_slot(register_id, data_key, recovery.secret, kind=KIND_RECOVERY, kdf=recovery_kdf())
+        )
+        slots.save(staged.slots)
+        staged.backups.mkdir(mode=0o700)
+        if root.exists():
+            root.rmdir()
+        os.replace(staging, root)
+        fsync_dir(root.parent)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    register = _open(RegisterPaths(root), data_key, register_id, user_id)
+    return register, recovery
+
+
+# --- opening ----------------------------------------------------------------
+
+def _open(paths: RegisterPaths, data_key: bytes, register_id: str, user_id: str) -> Register:
+    conn = open_keyed(paths.db, data_key)
+    try:
+        stored_id = conn.execute(
+            "SELECT value FROM register_info WHERE key = 'register_id'"
+        ).fetchone() if _has_table(conn, "register_info") else None
+        if stored_id is None or stored_id[0] != register_id:
+            raise RegisterDamaged(path=str(paths.root), detail="register id does not match its key slots")
+        from app.store.backup import backup_before_upgrade
+
+        migrations.upgrade(conn, backup=lambda version: backup_before_upgrade(paths, conn, data_key, version))
+        row = conn.execute(
+            "SELECT id, login, full_name, role, active FROM users WHERE id = ?", (user_id,)
+        ).fetchone()
+        if row is None or not row[4]:
+            raise WrongPassphrase()
+        user = SignedInUser(row[0], row[1], row[2], Role(row[3]))
+    except BaseException:
+        conn.close()
+        raise
+    return Register(paths, conn, data_key, register_id, user)
+
+
+def _has_table(conn, name: str) -> bool:
+    return conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone() is not None
+
+
+def register_paths(root: Path) -> RegisterPaths:
+    paths = RegisterPaths(Path(root).absolute())
+    if not paths.exists():
+        raise RegisterNotFound(path=str(paths.root))
+    return paths
+
+
+def read_register_id(root: Path) -> str:
+    """The register id from the key-slot file (readable without a key)."""
+    return KeySlotFile.load(register_paths(root).slots).register_id
+
+
+def unlock(root: Path, login: str | None, passphrase: str) -> Register:
+    """Open the register with a user's passphrase (login None = the first admin)."""
+    paths = register_paths(root)
+    throttle = UnlockThrottle(paths.throttle)
+    throttle.check()
+    slots = KeySlotFile.load(paths.slots)
+    try:
+        try:
+            slot = slots.user_slot(login)
+        except WrongPassphrase:
+            # Same cost for an unknown user as for a wrong passphrase.
+            if slots.slots:
+                slots.slots[0].kdf.derive(normalize(passphrase).encode())
+            raise
+        data_key = slot.open(slots.register_id, normalize(passphrase).encode())
+        register = _open(paths, data_key, slots.register_id, slot.user_id)
+    except WrongPassphrase:
+        throttle.failed()
+        raise
+    throttle.succeeded()
+    with register.transaction():
+        register.audit("register.unlock")
+    return register
+
+
+def unlock_with_recovery_key(root: Path, recovery_key: str, login: str | None, new_passphrase: str) -> Register:
+    """Open with the recovery key and give `login` (default: first admin) a new passphrase."""
+    from app.store import users
+
+    paths = register_paths(root)
+    key = RecoveryKey.parse(recovery_key)
+    passphrase = check_new(new_passphrase)
+    throttle = UnlockThrottle(paths.throttle)
+    throttle.check()
+    slots = KeySlotFile.load(paths.slots)
+    try:
+        data_key = slots.recovery_slot().open(slots.register_id, key.secret)
+    except Exception:
+        throttle.failed()
+        raise
+    throttle.succeeded()
+    conn = open_keyed(paths.db, data_key)
+    try:
+        user_id = users.resolve_user_id(conn, login)
+    finally:
+        conn.close()
+    register = _open(paths, data_key, slots.register_id, user_id)
+    try:
+        with register.transaction():
+            users.write_slot(register, register.user, passphrase)
+            register.audit("passphrase.recover", "user", register.user.id)
+    except BaseException:
+        register.close()
+        raise
+    return register

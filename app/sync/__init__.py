@@ -1,0 +1,1 @@
+"""Sync bundles between points and the district office (next issues)."""

@@ -1,0 +1,79 @@
+"""Backups: encrypted, rotated; restore verified before it replaces anything."""
+
+import zipfile
+
+import pytest
+
+from app.core.errors import BackupInvalid, OtherRegisterAtPath, WrongPassphrase
+from app.store import backup, settings, users
+from app.store.register import unlock
+from tests.conftest import PASSPHRASE
+
+
+def _tree(root):
+    return {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_backup_restores_the_state_it_was_taken_in(register, tmp_path):
+    out = tmp_path / "b.tvbak"
+    backup.write_backup(register, out)
+    users.add_user(register, "lan", "Trần Thị Lan", "counsellor", "lan mật khẩu dài")
+    root = register.paths.root
+    register.close()
+    result = backup.restore_backup(out, root, "admin", PASSPHRASE)
+    assert result.previous is not None and (result.previous / "register.db").exists()
+    with unlock(root, "admin", PASSPHRASE) as restored:
+        assert [u.login for u in users.list_users(restored.conn)] == ["admin"]
+
+
+def test_restore_into_an_empty_place(register, tmp_path):
+    out = tmp_path / "b.tvbak"
+    backup.write_backup(register, out)
+    result = backup.restore_backup(out, tmp_path / "new-pc" / "register", None, PASSPHRASE)
+    assert result.previous is None
+    unlock(result.root, "admin", PASSPHRASE).close()
+
+
+def test_damaged_backup_or_wrong_passphrase_changes_nothing(register, tmp_path):
+    out = tmp_path / "b.tvbak"
+    backup.write_backup(register, out)
+    root = register.paths.root
+    register.close()
+    before = _tree(root)
+    with pytest.raises(WrongPassphrase):
+        backup.restore_backup(out, root, "admin", "not the passphrase")
+    damaged = tmp_path / "damaged.tvbak"
+    with zipfile.ZipFile(out) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            data = bytearray(source.read(item))
+            if item.filename == "register.db":
+                data[5000:5016] = bytes(16)  # a flipped block inside page 2
+            target.writestr(item, bytes(data))
+    with pytest.raises(BackupInvalid):
+        backup.restore_backup(damaged, root, "admin", PASSPHRASE)
+    (tmp_path / "junk.tvbak").write_bytes(b"not a backup")
+    with pytest.raises(BackupInvalid):
+        backup.restore_backup(tmp_path / "junk.tvbak", root, "admin", PASSPHRASE)
+    assert _tree(root) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_different_register_is_not_replaced_unless_asked(register, tmp_path, unit):
+    from app.store.register import create_register
+
+    out = tmp_path / "b.tvbak"
+    backup.write_backup(register, out)
+    other, _ = create_register(tmp_path / "other", unit=unit, admin_login="admin",
+                               admin_full_name="Khác", passphrase=PASSPHRASE)
+    other.close()
+    with pytest.raises(OtherRegisterAtPath):
+        backup.restore_backup(out, tmp_path / "other", "admin", PASSPHRASE)
+    result = backup.restore_backup(out, tmp_path / "other", "admin", PASSPHRASE, replace_other=True)
+    assert result.previous.exists()
+
+
+def test_rotation_keeps_the_newest(register):
+    settings.update(register, {"backups_kept": 3})
+    made = [backup.backup_now(register) for _ in range(5)]
+    kept = backup.list_backups(register.paths.backups)
+    assert sorted(kept) == sorted(made[-3:])
