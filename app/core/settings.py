@@ -58,5 +58,6 @@ MACHINE_SETTINGS = {
         Setting("language", str, "vi", N_("Language")),
         Setting("last_register", str, "", N_("Last register")),
         Setting("last_login", str, "", N_("Last user name")),
+        Setting("last_unit_name", str, "", N_("Unit name")),
     )
 }

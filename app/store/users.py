@@ -109,6 +109,15 @@ def set_passphrase(register, login: str, new_passphrase: str) -> User:
     return user
 
 
+def change_own_passphrase(register, current: str, new_passphrase: str) -> User:
+    """The signed-in user changes their passphrase, proving they know the current one."""
+    from app.core.passphrase import normalize
+
+    slots = register.load_slots()
+    slots.user_slot(register.user.login).open(register.register_id, normalize(current).encode())
+    return set_passphrase(register, register.user.login, new_passphrase)
+
+
 def set_role(register, login: str, role: Role | str, active: bool = True) -> User:
     """Change a user's role or deactivate them (a deactivated user loses their slot)."""
     register.require(Permission.MANAGE_USERS)

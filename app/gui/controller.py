@@ -1,0 +1,137 @@
+"""Which window is showing: setup wizard, unlock window or main window.
+
+Holds the task runner and the current session; passes them to windows
+through their constructors (no global application object).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from app.core.i18n import current_language, set_language
+from app.gui.errors import show_error
+from app.gui.idle import IdleWatcher
+from app.gui.main_window import MainWindow
+from app.gui.session import Session, describe
+from app.gui.settings_view import SettingsView
+from app.gui.setup_wizard import SetupWizard
+from app.gui.tasks import TaskRunner
+from app.gui.unlock_window import UnlockWindow
+from app.store import backup
+from app.store.machine_config import MachineConfig
+from app.store.register import RegisterPaths
+
+
+class AppController(QObject):
+    locked = Signal()
+    opened = Signal()
+
+    def __init__(self, config: MachineConfig, root: Path, login: str = "", parent: QObject | None = None):
+        super().__init__(parent)
+        self.config = config
+        self.root = Path(root)
+        self.login = login or config["last_login"]
+        self.runner = TaskRunner(lambda error: show_error(self.window, error), self)
+        self.idle = IdleWatcher(self)
+        self.idle.idle.connect(self.lock)
+        self.session: Session | None = None
+        self.window: QWidget | None = None
+        self.idle_timeout_ms: int | None = None  # tests shorten it; None = the register setting
+
+    # --- windows --------------------------------------------------------------
+    def start(self) -> None:
+        if RegisterPaths(self.root).exists():
+            self.show_unlock()
+        else:
+            self.show_setup()
+
+    def _replace(self, window: QWidget) -> None:
+        old, self.window = self.window, window
+        window.show()
+        if old is not None:
+            old.hide()
+            old.deleteLater()
+
+    def show_setup(self) -> None:
+        wizard = SetupWizard(self.runner, self.root)
+        wizard.created.connect(self._created)
+        wizard.rejected.connect(lambda: self._wizard_cancelled(wizard))
+        self._replace(wizard)
+
+    def _wizard_cancelled(self, wizard: SetupWizard) -> None:
+        if wizard.register is not None:  # created, then closed before finishing
+            register = wizard.register
+            self.runner.run(register.close)
+
+    def _created(self, register) -> None:
+        self.root = register.paths.root
+        self._opened(register)
+
+    def show_unlock(self) -> None:
+        window = UnlockWindow(self.runner, self.root, self.login, self.config["last_unit_name"])
+        window.unlocked.connect(self._opened)
+        self._replace(window)
+
+    def _opened(self, register) -> None:
+        self.runner.run(lambda: describe(register), lambda info: self._show_main(register, info))
+
+    def _show_main(self, register, info) -> None:
+        self.session = Session(self.runner, register, info, self)
+        self.login = info.user.login
+        self.config.set(last_register=str(info.root), last_login=info.user.login,
+                        last_unit_name=info.unit.name)
+        self._build_main()
+        self.idle.start(self.idle_timeout_ms or info.settings["auto_lock_minutes"] * 60_000)
+        self.session.changed.connect(self._on_changed)
+        self.opened.emit()
+
+    def _build_main(self) -> None:
+        session = self.session
+        window = MainWindow(session, {
+            "settings": lambda: SettingsView(session, current_language(), self.change_language),
+        })
+        window.lock_requested.connect(self.lock)
+        window.backup_requested.connect(self.back_up)
+        self._replace(window)
+
+    # --- actions --------------------------------------------------------------
+    def lock(self) -> None:
+        """Close the register and go back to the unlock window."""
+        self.idle.stop()
+        if self.session is None:
+            return
+        session, self.session = self.session, None
+        session.close()
+        self.show_unlock()
+        self.locked.emit()
+
+    def back_up(self) -> None:
+        if self.session is not None:
+            self.session.run(backup.backup_now, lambda path: self.session and self.session.publish({"backups": True}),
+                             progress_parent=self.window)
+
+    def change_language(self, language: str) -> None:
+        if language == current_language():
+            return
+        set_language(language)
+        self.config.set(language=language)
+        if self.session is not None:
+            self._build_main()  # rebuilt in the new language
+            self.window.show_screen("settings")
+
+    def _on_changed(self, change: dict) -> None:
+        settings = change.get("settings", {})
+        if "auto_lock_minutes" in settings and self.idle_timeout_ms is None:
+            self.idle.start(settings["auto_lock_minutes"] * 60_000)
+        if "unit_name" in settings:
+            self.config.set(last_unit_name=settings["unit_name"])
+
+    def shutdown(self) -> None:
+        self.idle.stop()
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+        self.runner.shutdown()

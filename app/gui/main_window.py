@@ -1,0 +1,142 @@
+"""The main window: a thin shell of navigation, screens and status.
+
+Each screen is its own module; screens not built yet are left empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import __version__
+from app.core.i18n import N_, Translatable, _
+from app.core.roles import Permission
+from app.core.unit import RegisterRole
+from app.gui.session import Session
+from app.gui.widgets import heading
+
+
+@dataclass(frozen=True)
+class Screen:
+    key: str
+    label: Translatable
+    permission: Permission | None
+    roles: tuple[RegisterRole, ...] = (RegisterRole.POINT, RegisterRole.DISTRICT)
+
+
+SCREENS = (
+    Screen("today", N_("Today"), Permission.CASE_WORK, (RegisterRole.POINT,)),
+    Screen("clients", N_("Clients"), Permission.CASE_WORK),
+    Screen("activities", N_("Activities"), Permission.CASE_WORK, (RegisterRole.POINT,)),
+    Screen("groups", N_("Groups"), Permission.CASE_WORK, (RegisterRole.POINT,)),
+    Screen("reports", N_("Reports"), Permission.VIEW_REPORTS),
+    Screen("sync", N_("Sync"), Permission.CASE_WORK),
+    Screen("settings", N_("Settings"), None),
+)
+
+
+class EmptyScreen(QWidget):
+    """A screen that a later version fills; it shows its title and nothing made up."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(title))
+        layout.addStretch(1)
+
+
+class MainWindow(QMainWindow):
+    lock_requested = Signal()
+    backup_requested = Signal()
+
+    def __init__(self, session: Session, screen_factories: dict[str, Callable[[], QWidget]]) -> None:
+        super().__init__()
+        self.session = session
+        self.setWindowTitle(_("Tư Vấn: {unit}").format(unit=session.info.unit.name))
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setIconSize(QSize(0, 0))
+        self.nav.setFixedWidth(190)
+        self.stack = QStackedWidget()
+        self.screens: dict[str, QWidget] = {}
+        for screen in SCREENS:
+            if screen.permission is not None and not session.can(screen.permission):
+                continue
+            if session.info.unit.role not in screen.roles:
+                continue
+            widget = screen_factories.get(screen.key, lambda s=screen: EmptyScreen(_(s.label)))()
+            self.screens[screen.key] = widget
+            item = QListWidgetItem(_(screen.label))
+            item.setData(256, screen.key)
+            self.nav.addItem(item)
+            self.stack.addWidget(widget)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._menus()
+        self.who = QLabel()
+        self.statusBar().addPermanentWidget(self.who)
+        self._show_status()
+        session.changed.connect(self._on_changed)
+        self.resize(1280, 720)
+
+    def _menus(self) -> None:
+        register_menu = self.menuBar().addMenu(_("&Register"))
+        lock = QAction(_("&Lock"), self)
+        lock.setShortcut(QKeySequence("Ctrl+L"))
+        lock.triggered.connect(self.lock_requested)
+        register_menu.addAction(lock)
+        if self.session.can(Permission.BACKUP):
+            backup = QAction(_("&Back up now"), self)
+            backup.triggered.connect(self.backup_requested)
+            register_menu.addAction(backup)
+        register_menu.addSeparator()
+        quit_action = QAction(_("&Quit"), self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        register_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        about = QAction(_("&About Tư Vấn"), self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def show_screen(self, key: str) -> None:
+        keys = [self.nav.item(i).data(256) for i in range(self.nav.count())]
+        self.nav.setCurrentRow(keys.index(key))
+
+    def screen_keys(self) -> list[str]:
+        return [self.nav.item(i).data(256) for i in range(self.nav.count())]
+
+    def _show_status(self) -> None:
+        info = self.session.info
+        self.who.setText(_("{name}, {role} · {unit}").format(
+            name=info.user.full_name, role=info.user.role.label, unit=info.unit.name))
+        self.setWindowTitle(_("Tư Vấn: {unit}").format(unit=info.unit.name))
+
+    def _on_changed(self, change: dict) -> None:
+        if "settings" in change:
+            self._show_status()
+
+    def _about(self) -> None:
+        QMessageBox.about(self, _("About Tư Vấn"), _(
+            "Tư Vấn {version}\nThe case register of a community addiction consultation point.\n"
+            "Every record is kept encrypted on this computer.").format(version=__version__))

@@ -1,0 +1,76 @@
+"""An unlocked register as the GUI sees it: facts for display, work via the runner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from app.core.roles import Permission, allows
+from app.core.unit import Unit
+from app.store import settings as register_settings
+from app.store.register import Register, SignedInUser
+from app.gui.tasks import TaskRunner
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    user: SignedInUser
+    unit: Unit
+    register_id: str
+    root: Path
+    settings: dict[str, Any]
+
+
+def describe(register: Register) -> SessionInfo:
+    """Runs on the worker right after unlocking."""
+    return SessionInfo(
+        user=register.user,
+        unit=register.unit(),
+        register_id=register.register_id,
+        root=register.paths.root,
+        settings=register_settings.get_all(register.conn),
+    )
+
+
+class Session(QObject):
+    """Views call `run` with a function of the register; they never hold the connection.
+
+    `changed` carries what a mutation changed (e.g. {"settings": {...}}) so
+    every open view can refresh itself from it.
+    """
+
+    changed = Signal(dict)
+
+    def __init__(self, runner: TaskRunner, register: Register, info: SessionInfo, parent: QObject | None = None):
+        super().__init__(parent)
+        self.runner = runner
+        self._register = register
+        self.info = info
+
+    def can(self, permission: Permission) -> bool:
+        return allows(self.info.user.role, permission)
+
+    def run(self, operation: Callable[[Register], Any], on_success=None, on_failure=None, **progress):
+        register = self._register
+        return self.runner.run(lambda: operation(register), on_success, on_failure, **progress)
+
+    def publish(self, change: dict) -> None:
+        if "settings" in change:
+            self.info = SessionInfo(
+                self.info.user,
+                Unit(self.info.unit.role, self.info.unit.code,
+                     change["settings"].get("unit_name", self.info.unit.name),
+                     change["settings"].get("office_name", self.info.unit.office_name)),
+                self.info.register_id, self.info.root,
+                {**self.info.settings, **change["settings"]},
+            )
+        self.changed.emit(change)
+
+    def close(self, then: Callable[[], None] | None = None) -> None:
+        register = self._register
+        self.runner.run(register.close, lambda _result: then() if then else None,
+                        lambda _error: then() if then else None)

@@ -1,0 +1,92 @@
+"""One worker thread owns the register connection (Anki's taskman idea).
+
+Widgets hand work to `TaskRunner.run`; the callable runs on the worker and
+its result (or exception) comes back to the GUI thread through a queued
+signal. SQLite's own thread check makes SQL on the GUI thread fail loudly.
+A busy indicator appears only for work that takes longer than 600 ms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from app.core.i18n import _
+
+PROGRESS_DELAY_MS = 600
+
+Success = Callable[[Any], None]
+Failure = Callable[[BaseException], None]
+
+
+class TaskRunner(QObject):
+    _done = Signal(object, object, object, object)
+    idle_changed = Signal(bool)
+
+    def __init__(self, on_failure: Failure, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="register")
+        self._default_failure = on_failure
+        self._pending = 0
+        self._done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    @property
+    def busy(self) -> bool:
+        return self._pending > 0
+
+    def run(
+        self,
+        work: Callable[[], Any],
+        on_success: Success | None = None,
+        on_failure: Failure | None = None,
+        *,
+        progress_parent: QWidget | None = None,
+        label: str | None = None,
+    ) -> Future:
+        progress = self._progress(progress_parent, label) if progress_parent is not None else None
+        self._pending += 1
+        if self._pending == 1:
+            self.idle_changed.emit(False)
+        future = self._executor.submit(work)
+        future.add_done_callback(lambda done: self._done.emit(done, on_success, on_failure, progress))
+        return future
+
+    def _progress(self, parent: QWidget, label: str | None) -> tuple[QTimer, list]:
+        holder: list = []
+
+        def show() -> None:
+            dialog = QProgressDialog(label or _("Working…"), "", 0, 0, parent)
+            dialog.setCancelButton(None)
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            dialog.setMinimumDuration(0)
+            dialog.show()
+            holder.append(dialog)
+
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.timeout.connect(show)
+        timer.start(PROGRESS_DELAY_MS)
+        return timer, holder
+
+    def _deliver(self, future: Future, on_success: Success | None, on_failure: Failure | None, progress) -> None:
+        if progress is not None:
+            timer, holder = progress
+            timer.stop()
+            for dialog in holder:
+                dialog.close()
+        self._pending -= 1
+        if self._pending == 0:
+            self.idle_changed.emit(True)
+        error = future.exception()
+        if error is None:
+            if on_success is not None:
+                on_success(future.result())
+        else:
+            (on_failure or self._default_failure)(error)
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=True)

@@ -1,0 +1,135 @@
+"""Settings: language, auto-lock, unit names, users, backups, own passphrase."""
+
+from PySide6.QtCore import Qt
+
+from app.core.i18n import current_language
+from app.store import settings as register_settings
+from app.store.register import unlock
+from tests.conftest import PASSPHRASE
+from tests.gui.conftest import type_text, unlock_as
+
+
+def _settings(qtbot, controller):
+    main = unlock_as(qtbot, controller)
+    main.show_screen("settings")
+    return main, main.screens["settings"]
+
+
+def test_switching_to_english_rebuilds_the_window(qtbot, make_controller, closed_register):
+    root, _ = closed_register
+    controller = make_controller(root, "admin")
+    main, view = _settings(qtbot, controller)
+    assert main.nav.item(0).text() == "Hôm nay"
+    view.general.language.setCurrentIndex(view.general.language.findData("en"))
+    qtbot.mouseClick(view.general.save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.window is not main, timeout=5000)
+    assert current_language() == "en"
+    assert controller.window.nav.item(0).text() == "Today"
+    assert controller.window.nav.currentItem().text() == "Settings"
+    assert controller.config["language"] == "en"
+
+
+def test_auto_lock_and_unit_names_are_saved_in_the_register(qtbot, make_controller, closed_register):
+    root, _ = closed_register
+    controller = make_controller(root, "admin")
+    main, view = _settings(qtbot, controller)
+    view.general.auto_lock.setValue(3)
+    qtbot.mouseClick(view.general.save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.general.saved.text() != "", timeout=5000)
+    unit_panel = view.tabs.widget(1)
+    unit_panel.edits["unit_name"].clear()
+    type_text(qtbot, unit_panel.edits["unit_name"], "Điểm tư vấn phường Mỹ Phước")
+    qtbot.mouseClick(unit_panel.save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Mỹ Phước" in main.who.text(), timeout=5000)
+    assert "Mỹ Phước" in main.windowTitle()
+    controller.lock()
+    controller.shutdown()
+    with unlock(root, "admin", PASSPHRASE) as register:
+        assert register_settings.get(register.conn, "auto_lock_minutes") == 3
+        assert register.unit().name == "Điểm tư vấn phường Mỹ Phước"
+
+
+def test_admin_adds_a_user_who_can_then_unlock(qtbot, make_controller, closed_register):
+    from app.gui.users_panel import AddUserDialog, UsersPanel
+
+    root, _ = closed_register
+    controller = make_controller(root, "admin")
+    main, view = _settings(qtbot, controller)
+    panel = view.findChild(UsersPanel)
+    view.tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
+    qtbot.mouseClick(panel.add, Qt.MouseButton.LeftButton)
+    dialog = panel.findChild(AddUserDialog)
+    type_text(qtbot, dialog.full_name, "Trần Thị Lan")
+    type_text(qtbot, dialog.login, "lan")
+    type_text(qtbot, dialog.fields.first, "lan có mật khẩu dài")
+    type_text(qtbot, dialog.fields.second, "lan có mật khẩu dài")
+    dialog.submit()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5000)
+    assert panel.model.rows[1].full_name == "Trần Thị Lan"
+    controller.lock()
+    window = controller.window
+    window.login.setText("lan")
+    main = unlock_as(qtbot, controller, "lan", "lan có mật khẩu dài")
+    assert "Tư vấn viên" in main.who.text()
+
+
+def test_a_reporter_sees_only_reports_and_settings(qtbot, make_controller, closed_register):
+    from app.store import users
+
+    root, _ = closed_register
+    with unlock(root, "admin", PASSPHRASE) as register:
+        users.add_user(register, "hung", "Lê Văn Hùng", "reporter", "hùng có mật khẩu dài")
+    controller = make_controller(root, "hung")
+    main = unlock_as(qtbot, controller, "hung", "hùng có mật khẩu dài")
+    assert main.screen_keys() == ["reports", "settings"]
+
+
+def test_back_up_now_lists_the_new_backup(qtbot, make_controller, closed_register):
+    from app.gui.backup_panel import BackupPanel
+
+    root, _ = closed_register
+    controller = make_controller(root, "admin")
+    main, view = _settings(qtbot, controller)
+    panel = view.findChild(BackupPanel)
+    view.tabs.setCurrentWidget(panel)
+    qtbot.mouseClick(panel.now, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.list.count() == 1, timeout=5000)
+    assert list((root / "backups").glob("*.tvbak"))
+
+
+def test_changing_own_passphrase_needs_the_current_one(qtbot, make_controller, closed_register):
+    from app.gui.settings_view import PassphrasePanel
+
+    root, _ = closed_register
+    controller = make_controller(root, "admin")
+    main, view = _settings(qtbot, controller)
+    panel = view.findChild(PassphrasePanel)
+    view.tabs.setCurrentWidget(panel)
+    type_text(qtbot, panel.current, "không đúng mật khẩu")
+    type_text(qtbot, panel.fields.first, "mật khẩu mới của tôi")
+    type_text(qtbot, panel.fields.second, "mật khẩu mới của tôi")
+    qtbot.mouseClick(panel.save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.error.isVisible(), timeout=5000)
+    panel.current.clear()
+    type_text(qtbot, panel.current, PASSPHRASE)
+    qtbot.mouseClick(panel.save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.saved.text() != "", timeout=5000)
+    controller.lock()
+    controller.shutdown()
+    unlock(root, "admin", "mật khẩu mới của tôi").close()
+
+
+def test_the_recovery_sheet_prints_through_qt(qtbot, tmp_path, unit):
+    from PySide6.QtPrintSupport import QPrinter
+
+    from app.core.clock import utc_now
+    from app.gui.printing import render_pdf
+    from app.reports.recovery_sheet import recovery_sheet_pdf
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    pages = render_pdf(printer, recovery_sheet_pdf(unit, "id", "ABCD-EFGH", utc_now()))
+    assert pages == 1
+    assert (tmp_path / "printed.pdf").stat().st_size > 10_000
