@@ -70,7 +70,11 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setIconSize(QSize(0, 0))
-        self.nav.setFixedWidth(190)
+        self.nav.setFixedWidth(200)
+        self.nav.setStyleSheet(
+            "QListWidget { font-size: 11pt; border: none; outline: 0; background: palette(base); }"
+            "QListWidget::item { padding: 9px 14px; }"
+        )
         self.stack = QStackedWidget()
         self.screens: dict[str, QWidget] = {}
         for screen in SCREENS:

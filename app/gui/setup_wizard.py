@@ -74,7 +74,9 @@ class UnitPage(QWizardPage):
         form.addRow(_("Unit &name"), self.name)
         form.addRow("", self.errors["name"])
         form.addRow(_("Receiving &office"), self.office)
-        form.addRow(_("Register &folder"), folder_row)
+        folder_label = QLabel(_("Register &folder"))
+        folder_label.setBuddy(self.folder)
+        form.addRow(folder_label, folder_row)
         form.addRow("", self.errors["folder"])
 
     def _browse(self) -> None:

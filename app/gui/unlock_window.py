@@ -74,7 +74,7 @@ class UnlockWindow(QWidget):
         layout.addWidget(self.error)
         layout.addStretch(1)
         layout.addLayout(buttons)
-        self.setMinimumWidth(460)
+        self.setMinimumSize(600, 360)
 
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
@@ -169,7 +169,7 @@ class RecoveryDialog(QDialog):
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(640)
 
     def submit(self) -> None:
         from app.core.passphrase import check_new

@@ -37,6 +37,7 @@ def set_error(label: QLabel, text: str | None) -> None:
 
 def heading(text: str) -> QLabel:
     label = QLabel(text)
+    label.setWordWrap(True)
     font = label.font()
     font.setPointSizeF(font.pointSizeF() * 1.4)
     font.setBold(True)
@@ -73,7 +74,7 @@ class PassphraseFields(QWidget):
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.error = error_label()
-        form = QFormLayout()
+        form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         self.first_label = QLabel(_("New passphrase"))
         self.second_label = QLabel(_("Type it again"))

@@ -98,12 +98,20 @@ def calibrate(target_seconds: float | None = None) -> KdfParams:
     floor = KdfParams("argon2id", salt, FLOOR_ITERATIONS, 1, FLOOR_MEMORY_KIB)
     if target <= 0:
         return floor
-    probe = KdfParams("argon2id", salt, 2, CALIBRATED_LANES, CALIBRATED_MEMORY_KIB)
-    started = time.perf_counter()
-    probe.derive(b"calibration")
-    per_pass = max((time.perf_counter() - started) / 2, 1e-4)
-    iterations = min(MAX_ITERATIONS, max(FLOOR_ITERATIONS, round(target / per_pass)))
-    return replace(probe, iterations=iterations)
+    probe = KdfParams("argon2id", salt, 1, CALIBRATED_LANES, CALIBRATED_MEMORY_KIB)
+
+    def timed(iterations: int) -> float:
+        started = time.perf_counter()
+        replace(probe, iterations=iterations).derive(b"calibration")
+        return time.perf_counter() - started
+
+    timed(1)  # warm-up: the first run pays for the allocator
+    # Filling the memory costs more than a later pass; fit cost = fixed + n * per_pass.
+    one, five = timed(1), timed(5)
+    per_pass = max((five - one) / 4, 1e-4)
+    fixed = max(one - per_pass, 0.0)
+    iterations = round((target - fixed) / per_pass)
+    return replace(probe, iterations=min(MAX_ITERATIONS, max(FLOOR_ITERATIONS, iterations)))
 
 
 def normalize_login(login: str) -> str:

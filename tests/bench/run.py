@@ -1,0 +1,99 @@
+"""Benchmarks for DESIGN.md section 8 (the targets that exist so far).
+
+Prints a table and writes tests/bench/results/bench-<date>.json.
+    make bench          (or: .venv/bin/python tests/bench/run.py)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.pop("TUVAN_KDF_TARGET_MS", None)  # the real 0.5 s calibration
+
+PASSPHRASE = "benchmark passphrase 2026"
+
+GUI_CHILD = """
+import os, sys, time
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from pathlib import Path
+from app.gui.launch import make_app
+from app.core.i18n import set_language
+from app.store.machine_config import MachineConfig
+from app.gui.controller import AppController
+set_language("vi")
+app = make_app([])
+controller = AppController(MachineConfig(Path(sys.argv[2])), Path(sys.argv[1]), "admin")
+controller.start()
+app.processEvents()
+print(time.time(), type(controller.window).__name__, flush=True)
+controller.shutdown()
+"""
+
+
+def measure_unlock(root: Path, runs: int = 7) -> dict:
+    from app.store.register import unlock
+
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        unlock(root, "admin", PASSPHRASE).close()
+        times.append(time.perf_counter() - started)
+    return {"median_s": statistics.median(times), "max_s": max(times), "runs": runs}
+
+
+def measure_gui_start(root: Path, work: Path, runs: int = 5) -> dict:
+    times = []
+    for _ in range(runs):
+        started = time.time()
+        out = subprocess.run([sys.executable, "-c", GUI_CHILD, str(root), str(work / "config.json")],
+                             cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+        assert out[1] == "UnlockWindow", out
+        times.append(float(out[0]) - started)
+    return {"median_s": statistics.median(times), "max_s": max(times), "runs": runs}
+
+
+def main() -> int:
+    from app.core.unit import make_unit
+    from app.store.register import create_register
+    from app.store.vault import KeySlotFile
+
+    work = Path(tempfile.mkdtemp(prefix="tuvan-bench-"))
+    root = work / "register"
+    unit = make_unit("point", "BENCH-01", "Điểm tư vấn đo hiệu năng")
+    register, _ = create_register(root, unit=unit, admin_login="admin", admin_full_name="Đo Hiệu Năng",
+                                  passphrase=PASSPHRASE)
+    register.close()
+    kdf = KeySlotFile.load(root / "keyslots.json").user_slot("admin").kdf
+    results = {
+        "date": date.today().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "argon2id": {"memory_kib": kdf.memory_kib, "iterations": kdf.iterations, "lanes": kdf.lanes},
+        "unlock_and_open": {**measure_unlock(root), "target_s": 1.0},
+        "gui_start_to_unlock_window": {**measure_gui_start(root, work), "target_s": 1.5},
+    }
+    print(f"{'what':<30} {'median':>8} {'max':>8} {'target':>8}")
+    for key in ("unlock_and_open", "gui_start_to_unlock_window"):
+        row = results[key]
+        print(f"{key:<30} {row['median_s']:>7.3f}s {row['max_s']:>7.3f}s {row['target_s']:>7.1f}s")
+    print(f"Argon2id: {results['argon2id']}")
+    out = ROOT / "tests" / "bench" / "results" / f"bench-{results['date']}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=1))
+    print(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
