@@ -6,6 +6,7 @@ complete catalog (a test checks that every message id is translated).
 
 from __future__ import annotations
 
+import functools
 import gettext
 from pathlib import Path
 
@@ -23,14 +24,21 @@ def set_language(language: str | None) -> str:
     language = (language or "").strip().lower()[:2] or DEFAULT_LANGUAGE
     if language not in LANGUAGES:
         language = DEFAULT_LANGUAGE
-    if language == "en":
-        _translations = gettext.NullTranslations()
-    else:
-        _translations = gettext.translation(
-            DOMAIN, localedir=str(locale_dir()), languages=[language], fallback=True
-        )
+    _translations = _catalog(language)
     _language = language
     return language
+
+
+@functools.cache
+def _catalog(language: str) -> gettext.NullTranslations:
+    if language == "en":
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, localedir=str(locale_dir()), languages=[language], fallback=True)
+
+
+def translate_to(language: str, message: str) -> str:
+    """`message` in a given language, without switching the process language."""
+    return _catalog(language).gettext(message)
 
 
 def locale_dir() -> Path:

@@ -23,6 +23,7 @@ from app.core.errors import (
     RegisterNotFound,
     WrongPassphrase,
 )
+from app.core.hlc import HybridClock
 from app.core.ids import uuid7
 from app.core.passphrase import check_new, normalize
 from app.core.recovery_key import RecoveryKey
@@ -95,6 +96,9 @@ class Register:
         self.register_id = register_id
         self.user = user
         self.db = database(conn)
+        self.origin = conn.execute("SELECT value FROM register_info WHERE key = 'unit_code'").fetchone()[0]
+        last = conn.execute("SELECT max(version) FROM change_log").fetchone()[0] if _has_table(conn, "change_log") else 0
+        self.clock = HybridClock(last or 0)
 
     # --- identity -----------------------------------------------------------
     def info(self) -> dict[str, str]:

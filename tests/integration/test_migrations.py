@@ -32,27 +32,29 @@ def test_a_newer_register_is_refused_with_a_clear_message(register):
 
 
 def test_upgrade_backs_up_first_then_applies_each_step(register, tmp_path):
-    schema = _schema_with(tmp_path, {"0002_extra.sql": "CREATE TABLE extra (id INTEGER PRIMARY KEY);"})
+    n = migrations.latest_version() + 1
+    schema = _schema_with(tmp_path, {f"{n:04d}_extra.sql": "CREATE TABLE extra (id INTEGER PRIMARY KEY);"})
     taken = []
     applied = migrations.upgrade(register.conn, backup=taken.append, schema_dir=schema)
-    assert applied == [2] and taken == [1]
-    assert migrations.current_version(register.conn) == 2
+    assert applied == [n] and taken == [n - 1]
+    assert migrations.current_version(register.conn) == n
     assert "extra" in register.db.table_names()
 
 
 def test_a_failing_step_leaves_the_previous_schema(register, tmp_path):
+    n = migrations.latest_version() + 1
     schema = _schema_with(tmp_path, {
-        "0002_half.sql": "CREATE TABLE half (id INTEGER);\nINSERT INTO nowhere VALUES (1);",
+        f"{n:04d}_half.sql": "CREATE TABLE half (id INTEGER);\nINSERT INTO nowhere VALUES (1);",
     })
     with pytest.raises(Exception):
         migrations.upgrade(register.conn, schema_dir=schema)
-    assert migrations.current_version(register.conn) == 1
+    assert migrations.current_version(register.conn) == n - 1
     assert "half" not in register.db.table_names()
     assert not register.conn.in_transaction
 
 
 def test_migration_files_are_numbered_without_gaps(tmp_path):
-    schema = _schema_with(tmp_path, {"0003_gap.sql": "SELECT 1;"})
+    schema = _schema_with(tmp_path, {f"{migrations.latest_version() + 2:04d}_gap.sql": "SELECT 1;"})
     with pytest.raises(RuntimeError):
         migrations.available(schema)
 

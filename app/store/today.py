@@ -1,0 +1,42 @@
+"""The Today screen: follow-ups due or overdue, referrals awaiting an outcome, rehab terms ending."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from app.store import records
+
+
+@dataclass(frozen=True)
+class Agenda:
+    follow_ups: list[dict]     # due up to `horizon`, oldest first; overdue = before today
+    referrals: list[dict]      # outcome still pending, oldest first
+    rehab_ending: list[dict]   # ongoing registrations whose term ends this month or has ended
+    today: str
+
+
+def agenda(conn, today: date, *, days_ahead: int = 7) -> Agenda:
+    horizon = (today + timedelta(days=days_ahead)).isoformat()
+    next_month = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+    month_end = (next_month - timedelta(days=1)).isoformat()
+    follow_ups = records.rows(conn, "contacts", """
+        SELECT f.id, f.client_id, f.kind, f.contact_date, f.next_follow_up, c.full_name, c.alias, c.code, c.hamlet
+        FROM contacts f JOIN clients c ON c.id = f.client_id
+        WHERE f.deleted = 0 AND f.next_follow_up IS NOT NULL AND f.next_follow_up <= ?
+          AND c.deleted = 0 AND c.status = 'active'
+          AND NOT EXISTS (SELECT 1 FROM contacts later WHERE later.client_id = f.client_id AND later.deleted = 0
+                          AND (later.contact_date > f.contact_date
+                               OR (later.contact_date = f.contact_date AND later.seq > f.seq)))
+        ORDER BY f.next_follow_up, c.sort_key""", (horizon,))
+    referrals = records.rows(conn, "referrals", """
+        SELECT r.id, r.client_id, r.service, r.referred_date, r.referred_to, c.full_name, c.alias, c.code
+        FROM referrals r JOIN clients c ON c.id = r.client_id
+        WHERE r.deleted = 0 AND r.outcome = 'pending' AND c.deleted = 0
+        ORDER BY r.referred_date, c.sort_key""")
+    rehab = records.rows(conn, "rehab_registrations", """
+        SELECT r.id, r.client_id, r.end_date, r.provider, r.term_months, c.full_name, c.alias, c.code
+        FROM rehab_registrations r JOIN clients c ON c.id = r.client_id
+        WHERE r.deleted = 0 AND r.outcome = 'ongoing' AND r.end_date <= ? AND c.deleted = 0
+        ORDER BY r.end_date""", (month_end,))
+    return Agenda(follow_ups, referrals, rehab, today.isoformat())
