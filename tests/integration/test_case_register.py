@@ -58,7 +58,7 @@ def test_validation_names_each_field_and_changes_nothing(register):
         clients.create(register, {"sex": "x", "birth_year": "abc", "intake_date": "31/02/2026",
                                   "main_group": "dependent", "citizen_id": "12"})
     assert set(info.value.errors) >= {"full_name", "sex", "birth_year", "intake_date", "citizen_id"}
-    assert "dd/mm/yyyy" in info.value.errors["intake_date"]
+    assert "ngày/tháng/năm" in info.value.errors["intake_date"]
     assert register.db["clients"].count == 0
 
 
