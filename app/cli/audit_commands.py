@@ -34,3 +34,10 @@ def cmd_audit_list(args) -> int:
          [f"{e['seq']:>6} {e['at'][:19]} {e['login'] or '-':<12} {e['action']:<20} {e['entity'] or ''} {e['entity_id'] or ''}"
           for e in entries])
     return 0
+
+
+def add_parsers(cli) -> None:
+    actions = cli.group("audit", _("audit log"))
+    cli.command("verify", cmd_audit_verify, _("check the audit log's hash chain"), actions)
+    listing = cli.command("list", cmd_audit_list, _("show the latest audit entries"), actions)
+    listing.add_argument("--limit", type=int, default=50, help=_("how many entries"))

@@ -60,3 +60,22 @@ def emit(args, summary: dict, lines: list[str]) -> None:
     else:
         for line in lines:
             print(line)
+
+
+class CommandBuilder:
+    """Adds subcommands that share the common options (--register, --user, --json, --lang)."""
+
+    def __init__(self, subparsers, common) -> None:
+        self._subparsers = subparsers
+        self._common = common
+
+    def command(self, name: str, handler, help_text: str, parent=None):
+        sub = (parent or self._subparsers).add_parser(
+            name, parents=[self._common], help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    def group(self, name: str, help_text: str):
+        """A command with actions of its own (`tuvan users add`); returns where to add them."""
+        parser = self._subparsers.add_parser(name, help=help_text, description=help_text)
+        return parser.add_subparsers(dest=f"{name}_action", metavar=_("ACTION"), required=True)

@@ -161,3 +161,30 @@ def cmd_demo(args) -> int:
         ],
     )
     return 0
+
+
+def add_parsers(cli) -> None:
+    init = cli.command("init", cmd_init, _("create a new register"))
+    init.add_argument("--role", required=True, choices=("point", "district"), help=_("point or district"))
+    init.add_argument("--code", required=True, help=_("unit code, e.g. MYHOA-01"))
+    init.add_argument("--name", required=True, help=_("unit name"))
+    init.add_argument("--office", help=_("name of the office that receives the reports"))
+    init.add_argument("--full-name", help=_("full name of the first administrator"))
+    init.add_argument("--recovery-sheet", metavar="PDF", help=_("also write the printable recovery sheet"))
+
+    cli.command("check", cmd_check, _("check integrity, schema version and counts"))
+
+    recover = cli.command("recover", cmd_recover,
+                          _("set a new passphrase with the recovery key (new one from TUVAN_NEW_PASSPHRASE)"))
+    recover.add_argument("--recovery-key", required=True, help=_("the key printed on the recovery sheet"))
+
+    backup_parser = cli.command("backup", cmd_backup, _("write an encrypted backup"))
+    backup_parser.add_argument("--out", metavar="FILE",
+                               help=_("backup file (default: the register's backups folder, rotated)"))
+
+    restore = cli.command("restore", cmd_restore, _("restore a backup after checking it; the replaced register is kept"))
+    restore.add_argument("--backup", required=True, metavar="FILE", help=_("backup file (.tvbak)"))
+    restore.add_argument("--replace-other", action="store_true",
+                         help=_("set aside a different register that is in the folder"))
+
+    cli.command("demo", cmd_demo, _("create the demo register if it does not exist"))

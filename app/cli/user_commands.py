@@ -49,3 +49,18 @@ def cmd_users_set_role(args) -> int:
                  login=user.login, role=user.role.label,
                  state="" if user.active else " " + _("(deactivated)"))])
     return 0
+
+
+def add_parsers(cli) -> None:
+    actions = cli.group("users", _("manage users"))
+    add = cli.command("add", cmd_users_add, _("add a user (passphrase from TUVAN_NEW_PASSPHRASE)"), actions)
+    add.add_argument("login", help=_("user name"))
+    add.add_argument("--full-name", help=_("full name"))
+    add.add_argument("--role", default="counsellor", choices=("admin", "counsellor", "reporter"), help=_("role"))
+    cli.command("list", cmd_users_list, _("list users"), actions)
+    passwd = cli.command("passwd", cmd_users_passwd, _("set a new passphrase (from TUVAN_NEW_PASSPHRASE)"), actions)
+    passwd.add_argument("login", nargs="?", help=_("user name (default: yourself)"))
+    set_role = cli.command("set-role", cmd_users_set_role, _("change a user's role"), actions)
+    set_role.add_argument("login", help=_("user name"))
+    set_role.add_argument("role", choices=("admin", "counsellor", "reporter"), help=_("role"))
+    set_role.add_argument("--deactivate", action="store_true", help=_("the user can no longer unlock"))
