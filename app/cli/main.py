@@ -12,7 +12,9 @@ import os
 import sys
 
 from app import __version__
-from app.cli import audit_commands, case_commands, register_commands, user_commands
+from app.cli import (
+    audit_commands, case_commands, export_commands, import_commands, register_commands, user_commands,
+)
 from app.cli.context import CommandBuilder, default_register
 from app.core.errors import UserError
 from app.core.i18n import LANGUAGES, _, set_language
@@ -21,7 +23,8 @@ from app.core.logs import log_dir, setup_logging
 log = logging.getLogger("tuvan")
 
 # Each module adds its own subcommands (add_parsers) so commands stay beside their handlers.
-COMMAND_MODULES = (register_commands, user_commands, audit_commands, case_commands)
+COMMAND_MODULES = (register_commands, user_commands, audit_commands, case_commands, import_commands,
+                   export_commands)
 
 
 def _language_from(argv: list[str]) -> str | None:

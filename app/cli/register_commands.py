@@ -129,9 +129,10 @@ DEMO_USERS = (
 
 
 def cmd_demo(args) -> int:
-    """Create the demo register (same passphrase for every demo user) if it is missing."""
-    from app.store import users
+    """Create the demo register (same passphrase for every demo user) if it is missing; fill it if empty."""
+    from app.store import demo, users
 
+    demo.check_size(args.clients, args.months)
     root = Path(args.register)
     try:
         register_paths(root)
@@ -145,22 +146,69 @@ def cmd_demo(args) -> int:
             root, unit=unit, admin_login="admin", admin_full_name="Nguyễn Văn Đức",
             passphrase=DEMO_PASSPHRASE,
         )
-        with register:
+    else:
+        register = unlock(root, "admin", DEMO_PASSPHRASE)  # proves it is the demo register
+    with register:
+        if created:
             for login, full_name, role in DEMO_USERS:
                 users.add_user(register, login, full_name, role, DEMO_PASSPHRASE)
-    else:
-        unlock(root, "admin", DEMO_PASSPHRASE).close()  # proves it is the demo register
+        had_clients = demo.counts(register.conn)["clients"]
+        filled = None
+        if args.clients and not had_clients:
+            filled = demo.fill(register, clients=args.clients, months=args.months, seed=args.seed,
+                               progress=None if args.json else _demo_progress())
+        counts = demo.counts(register.conn)
     emit(
         args,
         {"register": str(root), "created": created, "users": ["admin"] + [u[0] for u in DEMO_USERS],
-         "passphrase": DEMO_PASSPHRASE},
+         "passphrase": DEMO_PASSPHRASE, "filled": filled is not None, "counts": counts,
+         "months": args.months if filled else None, "seed": args.seed if filled else None,
+         "seconds": filled.seconds if filled else None,
+         "stage_seconds": filled.stage_seconds if filled else None},
         [
             (_("Demo register created: {path}") if created else _("Demo register: {path}")).format(path=root),
+            *_demo_lines(counts, filled, had_clients, args),
             _("Users: admin (administrator), lan (counsellor), hung (reporter)"),
             _("Passphrase for every demo user: {passphrase}").format(passphrase=DEMO_PASSPHRASE),
         ],
     )
     return 0
+
+
+def _demo_lines(counts: dict, filled, had_clients: int, args) -> list[str]:
+    if filled is None:
+        return [_("It already holds {n} clients; no demo data was added.").format(n=had_clients)] if had_clients else []
+    return [
+        _("Demo data for {months} months (seed {seed}) written in {seconds} s:").format(
+            months=args.months, seed=args.seed, seconds=filled.seconds),
+        "  " + _("Clients: {clients} (family members {family}, closed cases {closed})").format(
+            clients=counts["clients"], family=counts["family_members"], closed=counts["closed_cases"]),
+        "  " + _("Staff and volunteers: {staff}; hamlets: {hamlets}").format(
+            staff=counts["staff"], hamlets=counts["hamlets"]),
+        "  " + _("Counselling contacts: {contacts} (group session participants {participants})").format(
+            contacts=counts["contacts"], participants=counts["session_participants"]),
+        "  " + _("Referrals: {referrals} (waiting for the outcome {pending})").format(
+            referrals=counts["referrals"], pending=counts["referrals_pending"]),
+        "  " + _("Voluntary rehabilitation: {rehab}; methadone: {methadone}").format(
+            rehab=counts["rehab_registrations"], methadone=counts["methadone_episodes"]),
+        "  " + _("Self-help groups: {groups} ({meetings} meetings)").format(
+            groups=counts["self_help_groups"], meetings=counts["group_meetings"]),
+        "  " + _("Outreach activities: {n}").format(n=counts["outreach"]),
+    ]
+
+
+def _demo_progress():
+    """Progress on one terminal line per stage; nothing when stderr is not a terminal."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        end = "\n" if done and done >= total else ""
+        print(f"\r  {_(stage)}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+    return show
 
 
 def add_parsers(cli) -> None:
@@ -187,4 +235,9 @@ def add_parsers(cli) -> None:
     restore.add_argument("--replace-other", action="store_true",
                          help=_("set aside a different register that is in the folder"))
 
-    cli.command("demo", cmd_demo, _("create the demo register if it does not exist"))
+    demo = cli.command("demo", cmd_demo, _("create the demo register if it does not exist and fill it with demo data"))
+    demo.add_argument("--clients", type=int, default=150,
+                      help=_("clients to make, family members included (default: %(default)s; 0: none)"))
+    demo.add_argument("--months", type=int, default=12, help=_("months of activity to make (default: %(default)s)"))
+    demo.add_argument("--seed", type=int, default=2026,
+                      help=_("random seed: the same seed makes the same data (default: %(default)s)"))

@@ -236,15 +236,15 @@ def outreach(values: dict[str, Any], *, partial: bool = False, today: date | Non
     kind = check.choice("kind", OUTREACH_KINDS, required=need)
     check.date("activity_date", required=need, not_after=today, not_before=EARLIEST)
     quantity = check.integer("quantity", minimum=1, maximum=1_000_000)
-    if need and quantity is None:
-        check.cleaned["quantity"] = 1
+    if quantity is None and (need or "quantity" in values) and "quantity" not in check.errors:
+        check.cleaned["quantity"] = 1  # left empty: one activity (the column cannot be empty)
     minutes = check.integer("minutes", minimum=1, maximum=600)
     check.integer("attendees", minimum=0, maximum=1_000_000)
     check.text("location")
     check.long_text("notes")
     if "staff_id" in values:
         check.cleaned["staff_id"] = values["staff_id"] or None
-    if need and kind == "broadcast" and not minutes:
+    if kind == "broadcast" and (need or "minutes" in values) and not minutes:
         check.fail("minutes", _("write how many minutes each broadcast lasted"))
     return check.done()
 

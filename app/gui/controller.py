@@ -12,13 +12,17 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from app.core.i18n import current_language, set_language
+from app.gui.activities_view import ActivitiesView
 from app.gui.errors import show_error
 from app.gui.idle import IdleWatcher
+from app.gui.clients_view import ClientsView
+from app.gui.groups_view import GroupsView
 from app.gui.main_window import MainWindow
 from app.gui.session import Session, describe
 from app.gui.settings_view import SettingsView
 from app.gui.setup_wizard import SetupWizard
 from app.gui.tasks import TaskRunner
+from app.gui.today_view import TodayView
 from app.gui.unlock_window import UnlockWindow
 from app.store import backup
 from app.store.machine_config import MachineConfig
@@ -91,10 +95,22 @@ class AppController(QObject):
     def _build_main(self) -> None:
         session = self.session
         window = MainWindow(session, {
+            "today": lambda: TodayView(session),
+            "clients": lambda: ClientsView(session),
+            "activities": lambda: ActivitiesView(session),
+            "groups": lambda: GroupsView(session),
             "settings": lambda: SettingsView(session, current_language(), self.change_language),
         })
         window.lock_requested.connect(self.lock)
         window.backup_requested.connect(self.back_up)
+        if "today" in window.screens and "clients" in window.screens:
+            clients_view = window.screens["clients"]
+
+            def open_client(client_id: str) -> None:
+                window.show_screen("clients")
+                clients_view.open_client(client_id)
+
+            window.screens["today"].open_client.connect(open_client)
         self._replace(window)
 
     # --- actions --------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from app.core.roles import Permission, allows
 from app.core.unit import Unit
 from app.store import settings as register_settings
 from app.store.register import Register, SignedInUser
+from app.gui.lookups import Lookups, load as load_lookups
 from app.gui.tasks import TaskRunner
 
 
@@ -23,6 +24,7 @@ class SessionInfo:
     register_id: str
     root: Path
     settings: dict[str, Any]
+    lookups: Lookups
 
 
 def describe(register: Register) -> SessionInfo:
@@ -33,6 +35,7 @@ def describe(register: Register) -> SessionInfo:
         register_id=register.register_id,
         root=register.paths.root,
         settings=register_settings.get_all(register.conn),
+        lookups=load_lookups(register),
     )
 
 
@@ -59,15 +62,28 @@ class Session(QObject):
         return self.runner.run(lambda: operation(register), on_success, on_failure, **progress)
 
     def publish(self, change: dict) -> None:
+        """Tell every open view what changed; refresh the lookups first when they are affected."""
         if "settings" in change:
-            self.info = SessionInfo(
-                self.info.user,
-                Unit(self.info.unit.role, self.info.unit.code,
-                     change["settings"].get("unit_name", self.info.unit.name),
-                     change["settings"].get("office_name", self.info.unit.office_name)),
-                self.info.register_id, self.info.root,
-                {**self.info.settings, **change["settings"]},
+            settings = change["settings"]
+            unit = self.info.unit
+            self.info = replace(
+                self.info,
+                unit=Unit(unit.role, unit.code, settings.get("unit_name", unit.name),
+                          settings.get("office_name", unit.office_name)),
+                settings={**self.info.settings, **settings},
             )
+        tables = {c.table for c in change.get("records", [])}
+        # Staff edits change the pickers; a client saved with a new hamlet adds it to the catalog.
+        if change.get("catalogs") or tables & {"staff", "clients"}:
+            self.run(load_lookups, lambda lookups: self._lookups_loaded(lookups, change))
+            return
+        self.changed.emit(change)
+
+    def refresh_lookups(self) -> None:
+        self.publish({"catalogs": True})
+
+    def _lookups_loaded(self, lookups: Lookups, change: dict) -> None:
+        self.info = replace(self.info, lookups=lookups)
         self.changed.emit(change)
 
     def close(self, then: Callable[[], None] | None = None) -> None:

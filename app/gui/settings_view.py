@@ -22,8 +22,10 @@ from app.core.i18n import _
 from app.core.passphrase import check_new
 from app.core.roles import Permission
 from app.gui.backup_panel import BackupPanel
+from app.gui.catalogs_panel import CatalogsPanel
 from app.gui.errors import message_for
 from app.gui.session import Session
+from app.gui.staff_panel import StaffPanel
 from app.gui.users_panel import UsersPanel
 from app.gui.widgets import PassphraseFields, error_label, heading, set_error
 from app.store import settings as register_settings
@@ -189,6 +191,10 @@ class SettingsView(QWidget):
         self.general = GeneralPanel(session, language, on_language)
         self.tabs.addTab(self.general, _("General"))
         self.tabs.addTab(UnitPanel(session), _("Unit"))
+        if session.can(Permission.CASE_WORK):
+            self.tabs.addTab(StaffPanel(session), _("Staff and volunteers"))
+        if session.can(Permission.MANAGE_SETTINGS):
+            self.tabs.addTab(CatalogsPanel(session), _("Catalogs"))
         if session.can(Permission.MANAGE_USERS):
             self.tabs.addTab(UsersPanel(session), _("Users"))
         if session.can(Permission.BACKUP):

@@ -78,7 +78,6 @@ def open_keyed(path: Path, key: bytes, *, create: bool = False) -> sqlcipher.Con
     try:
         conn.execute(f"PRAGMA key = \"x'{bytes(key).hex()}'\"")
         conn.execute("PRAGMA cipher_compatibility = 4")
-        conn.execute("PRAGMA cipher_memory_security = ON")
         # Temporary tables and sort spills stay in memory: never a plaintext temp file.
         conn.execute("PRAGMA temp_store = MEMORY")
         try:

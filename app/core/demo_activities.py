@@ -1,0 +1,450 @@
+"""Planning the demo register's work: contacts, referrals, treatment, self-help groups, outreach.
+
+Pure functions of a random stream and the planned people (app/core/demo_people.py).
+Volumes follow the seeds: a dependent client is seen about every three weeks, a
+point holds a group session or two and a community session most months, and
+refers about two clients in a hundred contacts to a service.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from app.core import demo_data as D
+from app.core.demo_people import Person, Roster, day_between, months, pick
+from app.core.validate import add_months
+from app.core.vocab import OUTREACH_KINDS, REFERRAL_OUTCOMES
+
+# Days until the next follow-up, by group: dependent people are seen most often.
+INTERVALS = {"dependent": (9, 27), "drug_user": (12, 32), "suspected": (12, 36), "post_rehab": (14, 40),
+             "high_risk": (21, 50), "family": (30, 90)}
+INDIVIDUAL_KINDS = {"office": 35, "home": 30, "phone": 22, "online": 13}
+DURATIONS = {"office": (20, 60), "home": (30, 90), "phone": (5, 20), "online": (10, 30)}
+TOPICS = {
+    "dependent": ("voluntary_rehab", "methadone", "relapse_prevention", "drugs_harms", "health", "support_policies"),
+    "drug_user": ("drugs_harms", "addiction_signs", "methadone", "health", "voluntary_rehab"),
+    "suspected": ("addiction_signs", "drugs_harms", "health", "voluntary_rehab"),
+    "post_rehab": ("relapse_prevention", "support_policies", "health", "family"),
+    "high_risk": ("drugs_harms", "addiction_signs", "support_policies"),
+    "family": ("family", "drugs_harms", "addiction_signs", "voluntary_rehab", "support_policies"),
+    "session": ("drugs_harms", "relapse_prevention", "support_policies", "voluntary_rehab", "methadone", "health"),
+}
+COVID_PERIOD = (date(2020, 2, 1), date(2022, 6, 30))
+SESSION_GROUPS = ("dependent", "drug_user", "post_rehab", "suspected")
+DROP_OUT = 0.006  # chance, after each contact, that a client stops coming (the follow-up stays overdue)
+
+REFERRAL_RATE = 0.065  # per individual contact: about 2 referrals per client over a case
+SERVICE_WEIGHTS = {
+    "dependent": {"determination": 2, "methadone": 3, "voluntary_rehab": 3, "health": 2, "hiv_test": 2,
+                  "mental_health": 1, "social_protection": 1, "legal_aid": 1},
+    "drug_user": {"determination": 2, "methadone": 2, "health": 2, "hiv_test": 2, "mental_health": 1, "vocational": 1},
+    "suspected": {"determination": 4, "health": 2, "hiv_test": 1},
+    "post_rehab": {"vocational": 3, "job": 3, "loan": 2, "social_protection": 2, "legal_aid": 1, "health": 1,
+                   "mental_health": 1},
+    "high_risk": {"vocational": 2, "job": 2, "hiv_test": 1, "health": 1, "legal_aid": 1},
+    "family": {"loan": 2, "social_protection": 2, "health": 1, "legal_aid": 1},
+}
+OUTCOME_WEIGHTS = {"completed": 60, "failed": 15, "refused": 13}
+GROUP_SIZE = 8  # regular members of a self-help group (An Giang: 8 at each point)
+
+
+@dataclass
+class PlannedContact:
+    day: date
+    order: int  # ties on a day keep this order, so the "last contact" of a client is well defined
+    values: dict[str, Any]
+    person: Person | None = None
+    participants: list[Person] = field(default_factory=list)
+
+
+@dataclass
+class PlannedReferral:
+    person: Person
+    day: date
+    values: dict[str, Any]
+    outcome: str = "pending"
+    outcome_day: date | None = None
+
+
+@dataclass
+class PlannedGroup:
+    values: dict[str, Any]
+    events: list[tuple[str, date, Any]]  # ("join" | "leave", day, person) or ("meeting", day, (values, persons))
+
+
+# --- counselling contacts ----------------------------------------------------
+
+def plan_contacts(rng: random.Random, people: list[Person], roster: Roster, topics: list[str], start: date,
+                  today: date) -> list[PlannedContact]:
+    """Every contact of the period in date order: individual chains, then group and community sessions."""
+    planned: list[PlannedContact] = []
+    for person in people:
+        planned += _chain(rng, person, roster, topics, today, len(planned))
+    _cover_individual_kinds(rng, planned)
+    _cover_agenda(rng, planned, people, today)
+    planned += _sessions(rng, people, roster, topics, start, today, len(planned))
+    return sorted(planned, key=lambda c: (c.day, c.order))
+
+
+def _chain(rng: random.Random, person: Person, roster: Roster, topics: list[str], today: date,
+           order: int) -> list[PlannedContact]:
+    """A client's contacts: each sets the next follow-up, and the next visit comes around then."""
+    stop = min(person.end, today)
+    if person.closing == "lost":
+        stop -= timedelta(days=rng.randint(60, 120))  # nobody reached them for months before closing
+    limit = rng.randint(1, 4) if person.family else 100_000
+    found: list[PlannedContact] = []
+    day = person.intake
+    while not found or (day <= stop and len(found) < limit):
+        group = person.group_on(day)
+        kind = "office" if not found else pick(rng, INDIVIDUAL_KINDS)  # intake happens at the office
+        interval = rng.randint(*INTERVALS[group])
+        values = _contact_values(rng, kind, day, group, person, roster, topics)
+        if rng.random() < 0.88:
+            values["next_follow_up"] = (day + timedelta(days=interval)).isoformat()
+        found.append(PlannedContact(day, order + len(found), values, person))
+        if rng.random() < DROP_OUT:
+            break
+        late = rng.randint(-3, 7) if rng.random() < 0.85 else rng.randint(10, 45)
+        day += timedelta(days=max(1, interval + late))
+    if len(found) == limit:
+        found[-1].values.pop("next_follow_up", None)  # a family member's last talk plans no other
+    return found
+
+
+def _contact_values(rng: random.Random, kind: str, day: date, group: str, person: Person, roster: Roster,
+                    topics: list[str]) -> dict[str, Any]:
+    low, high = DURATIONS[kind]
+    volunteer = roster.volunteer_for(person.hamlet)
+    home_by_volunteer = kind == "home" and volunteer and rng.random() < 0.6
+    values = {
+        "kind": kind, "contact_date": day.isoformat(), "duration_minutes": rng.randrange(low, high + 1, 5),
+        "topics": _topics(rng, group, day, topics),
+        "counsellor_id": volunteer if home_by_volunteer else person.values["counsellor_id"],
+        "location": person.hamlet if kind == "home" else D.OFFICE if kind == "office" else "",
+    }
+    if rng.random() < 0.15:
+        values["notes"] = rng.choice(D.CONTACT_NOTES)
+    return values
+
+
+def _topics(rng: random.Random, group: str, day: date, known: list[str]) -> list[str]:
+    offered = [t for t in TOPICS[group] if t in known]
+    chosen = rng.sample(offered, min(len(offered), rng.choice((1, 1, 2, 2, 3))))
+    if COVID_PERIOD[0] <= day <= COVID_PERIOD[1] and "covid" in known and rng.random() < 0.3:
+        chosen.append("covid")
+    return chosen
+
+
+def _cover_individual_kinds(rng: random.Random, planned: list[PlannedContact]) -> None:
+    later = [c for c in planned if c.day != c.person.intake]
+    for kind in INDIVIDUAL_KINDS:
+        if later and not any(c.values["kind"] == kind for c in planned):
+            contact = later.pop(rng.randrange(len(later)))
+            contact.values.update(kind=kind, duration_minutes=DURATIONS[kind][0],
+                                  location=contact.person.hamlet if kind == "home" else "")
+
+
+def _cover_agenda(rng: random.Random, planned: list[PlannedContact], people: list[Person], today: date) -> None:
+    """The Today screen lists the follow-up of each open case's last contact: make some overdue, some due."""
+    last: dict[int, PlannedContact] = {}
+    for contact in planned:  # chains are in date order
+        last[contact.person.index] = contact
+    active = [last[p.index] for p in people if not p.closing and p.index in last]
+
+    def follow_up(contact: PlannedContact) -> date | None:
+        value = contact.values.get("next_follow_up")
+        return date.fromisoformat(value) if value else None
+
+    if not any((f := follow_up(c)) and f < today for c in active):
+        candidates = [c for c in active if (today - c.day).days >= 2]
+        if candidates:
+            contact = rng.choice(candidates)
+            overdue = day_between(rng, contact.day + timedelta(days=1), today - timedelta(days=1))
+            contact.values["next_follow_up"] = overdue.isoformat()
+    if not any((f := follow_up(c)) and today <= f <= today + timedelta(days=7) for c in active):
+        candidates = [c for c in active if not ((f := follow_up(c)) and f < today)] or active
+        if candidates:
+            contact = rng.choice(candidates)
+            due = day_between(rng, max(today, contact.day + timedelta(days=1)), today + timedelta(days=7))
+            contact.values["next_follow_up"] = due.isoformat()
+
+
+def _sessions(rng: random.Random, people: list[Person], roster: Roster, topics: list[str], start: date,
+              today: date, order: int) -> list[PlannedContact]:
+    """Group sessions at the office (named participants) and community sessions (a head count)."""
+    eligible = [p for p in people if not p.family]
+    per_month = 1 + len(eligible) // 1500
+    found: list[PlannedContact] = []
+    for first, last in months(start, today):
+        for _ in range(rng.randint(per_month, per_month + 1)):
+            day = day_between(rng, first, last)
+            pool = [p for p in eligible if p.open_on(day) and p.group_on(day) in SESSION_GROUPS]
+            if len(pool) >= 3:
+                found.append(_group_session(rng, day, pool, roster, topics, order + len(found)))
+        for _ in range(rng.choice((0, 1, 1, 2))):
+            found.append(_community_session(rng, day_between(rng, first, last), roster, topics, order + len(found)))
+    if not any(c.values["kind"] == "community" for c in found):
+        found.append(_community_session(rng, day_between(rng, start, today), roster, topics, order + len(found)))
+    if not any(c.values["kind"] == "group" for c in found):
+        pool = [p for p in eligible if p.open_on(today)]
+        found.append(_group_session(rng, today, pool, roster, topics, order + len(found)))
+    return found
+
+
+def _group_session(rng: random.Random, day: date, pool: list[Person], roster: Roster, topics: list[str],
+                   order: int) -> PlannedContact:
+    values = {"kind": "group", "contact_date": day.isoformat(), "duration_minutes": rng.choice((60, 90, 120)),
+              "topics": _topics(rng, "session", day, topics), "counsellor_id": rng.choice(roster.counsellors),
+              "location": D.OFFICE, "notes": D.GROUP_SESSION_NOTE}
+    return PlannedContact(day, order, values, participants=rng.sample(pool, min(len(pool), rng.randint(4, 8))))
+
+
+def _community_session(rng: random.Random, day: date, roster: Roster, topics: list[str],
+                       order: int) -> PlannedContact:
+    hamlet = rng.choice(sorted(roster.by_hamlet))
+    values = {"kind": "community", "contact_date": day.isoformat(), "attendee_count": rng.randint(20, 60),
+              "duration_minutes": rng.choice((60, 90, 120)), "topics": _topics(rng, "session", day, topics),
+              "counsellor_id": rng.choice(roster.counsellors),
+              "location": rng.choice(D.COMMUNITY_VENUES).format(hamlet=hamlet),
+              "notes": D.COMMUNITY_SESSION_NOTE.format(host=rng.choice(D.COMMUNITY_HOSTS))}
+    return PlannedContact(day, order, values)
+
+
+# --- referrals and treatment -------------------------------------------------
+
+def plan_referrals(rng: random.Random, planned: list[PlannedContact], services: list[str],
+                   today: date) -> list[PlannedReferral]:
+    """Referrals are made during individual contacts; suspected and dependent people first get a determination."""
+    found = []
+    for contact in planned:
+        person = contact.person
+        if person is None:
+            continue
+        group = person.group_on(contact.day)
+        at_intake = contact.day == person.intake and group in ("suspected", "dependent", "drug_user")
+        if at_intake and rng.random() < 0.35:
+            service = "determination"
+        elif rng.random() < REFERRAL_RATE:
+            service = pick(rng, SERVICE_WEIGHTS[group])
+        else:
+            continue
+        if service in services:
+            found.append(_referral(rng, person, contact.day, service, contact.values["counsellor_id"], today))
+    _cover_referrals(rng, found, planned, services, today)
+    return sorted(found, key=lambda r: r.day)
+
+
+def _referral(rng: random.Random, person: Person, day: date, service: str, counsellor: str | None,
+              today: date) -> PlannedReferral:
+    values = {"service": service, "referred_date": day.isoformat(), "counsellor_id": counsellor,
+              "referred_to": rng.choice(D.REFERRED_TO.get(service, ("",)))}
+    if service == "loan":  # An Giang: 30.000.000 đồng to raise snails; Tiền Giang: 110 million for 6 families
+        values.update(amount=rng.choice(D.LOAN_MILLIONS) * 1_000_000, notes=rng.choice(D.LOAN_PURPOSES))
+    referral = PlannedReferral(person, day, values)
+    decided = day + timedelta(days=rng.randint(15, 60) if service == "loan" else rng.randint(2, 40))
+    forgotten = rng.random() < 0.05 and (today - decided).days < 180  # nobody asked about the outcome yet
+    if decided <= today and not forgotten:
+        referral.outcome, referral.outcome_day = pick(rng, OUTCOME_WEIGHTS), decided
+    return referral
+
+
+def _cover_referrals(rng: random.Random, found: list[PlannedReferral], planned: list[PlannedContact],
+                     services: list[str], today: date) -> None:
+    """Every service and every outcome, so each row of the referral form has something."""
+    individual = [c for c in planned if c.person is not None and not c.person.family]
+    older = [c for c in individual if (today - c.day).days >= 45] or individual
+    for service in services:
+        if older and not any(r.values["service"] == service for r in found):
+            contact = rng.choice(older)
+            found.append(_referral(rng, contact.person, contact.day, service, contact.values["counsellor_id"], today))
+    for outcome in REFERRAL_OUTCOMES:
+        tally = {code: sum(r.outcome == code for r in found) for code in REFERRAL_OUTCOMES}
+        candidates = [r for r in found if tally[r.outcome] > 1 and (outcome == "pending" or r.day < today)]
+        if tally[outcome] or not candidates:
+            continue
+        if outcome == "pending":
+            referral = max(candidates, key=lambda r: r.day)
+            referral.outcome, referral.outcome_day = "pending", None
+        else:
+            referral = rng.choice(candidates)
+            referral.outcome = outcome
+            referral.outcome_day = day_between(rng, referral.day, min(today, referral.day + timedelta(days=30)))
+
+
+Rehab = tuple[Person, dict[str, Any], dict[str, Any]]  # (client, registration, outcome recorded later)
+
+
+def plan_treatment(rng: random.Random, chosen: list[PlannedReferral], people: list[Person], start: date,
+                   today: date) -> tuple[list[Rehab], list[tuple[Person, dict[str, Any]]]]:
+    """Rehab registrations and methadone episodes follow the referrals that succeeded."""
+    rehabs, episodes = [], []
+    for referral in chosen:
+        if referral.outcome == "completed" and referral.values["service"] == "voluntary_rehab":
+            rehabs.append(_rehab(rng, referral.person, referral.outcome_day, today))
+        elif referral.outcome == "completed" and referral.values["service"] == "methadone":
+            episodes.append(_methadone(rng, referral.person, referral.outcome_day, today))
+    month_end = add_months(today.replace(day=1), 1) - timedelta(days=1)
+    if not any(_ends_in(values, today.replace(day=1), month_end) and not outcome for _, values, outcome in rehabs):
+        ending = _rehab_ending_this_month(rng, people, start, today, month_end)
+        if ending:
+            rehabs.append(ending)
+    pool = [p for p in people if not p.family and not p.closing]
+    if not episodes and pool:
+        person = rng.choice(pool)
+        episodes.append(_methadone(rng, person, day_between(rng, person.intake, today), today))
+    return rehabs, episodes
+
+
+def _ends_in(values: dict[str, Any], first: date, last: date) -> bool:
+    begins = values.get("start_date")
+    return bool(begins) and first <= add_months(date.fromisoformat(begins), values["term_months"]) <= last
+
+
+def _rehab(rng: random.Random, person: Person, registered: date, today: date) -> Rehab:
+    values: dict[str, Any] = {"registration_date": registered.isoformat(), "term_months": rng.choice((6, 6, 9, 12)),
+                              "provider": rng.choice(D.REHAB_PROVIDERS)}
+    decided = registered + timedelta(days=rng.randint(3, 10))
+    if decided > today:
+        return person, values, {}  # registered, waiting for the commune's decision
+    values.update(decision_no=D.LEGAL_DECISION.format(n=rng.randint(12, 350)), decision_date=decided.isoformat(),
+                  start_date=decided.isoformat())
+    ends = add_months(decided, values["term_months"])
+    if ends >= today.replace(day=1):
+        return person, values, {}
+    result = pick(rng, {"completed": 65, "dropped_out": 20, "transferred": 10, "ongoing": 5})
+    if result == "completed":
+        certified = min(today, ends + timedelta(days=rng.randint(0, 10)))
+        return person, values, {"outcome": "completed", "certificate_date": certified.isoformat(),
+                                "certificate_no": D.REHAB_CERTIFICATE.format(n=rng.randint(1, 99))}
+    return person, values, {} if result == "ongoing" else {"outcome": result}
+
+
+def _rehab_ending_this_month(rng: random.Random, people: list[Person], start: date, today: date,
+                             month_end: date) -> Rehab | None:
+    """A registration whose term ends this month, for the Today screen (needs 7 months or more of data)."""
+    ends = day_between(rng, min(today + timedelta(days=1), month_end), month_end)
+    for term in (12, 9, 6):
+        begins = add_months(ends, -term)
+        registered = begins - timedelta(days=rng.randint(3, 10))
+        pool = [p for p in people if not p.family and not p.closing and p.intake <= registered
+                and p.group_on(registered) in ("dependent", "drug_user")]
+        if registered >= start and pool:
+            values = {"registration_date": registered.isoformat(), "term_months": term,
+                      "decision_no": D.LEGAL_DECISION.format(n=rng.randint(12, 350)),
+                      "decision_date": begins.isoformat(), "start_date": begins.isoformat(),
+                      "provider": rng.choice(D.REHAB_PROVIDERS)}
+            return rng.choice(pool), values, {}
+    return None
+
+
+def _methadone(rng: random.Random, person: Person, began: date, today: date) -> tuple[Person, dict[str, Any]]:
+    values: dict[str, Any] = {"site": rng.choice(D.METHADONE_SITES), "start_date": began.isoformat()}
+    days = (today - began).days
+    if days > 60:
+        status = pick(rng, {"on_treatment": 60, "dropped_out": 33, "completed": 7})
+        if status != "on_treatment":
+            values.update(status=status, end_date=(began + timedelta(days=rng.randint(30, days))).isoformat())
+    return person, values
+
+
+# --- self-help groups --------------------------------------------------------
+
+def plan_groups(rng: random.Random, people: list[Person], roster: Roster, start: date,
+                today: date) -> list[PlannedGroup]:
+    """One or two groups of about 8 regular members meeting twice a month; members leave and join."""
+    eligible = [p for p in people if not p.family and any(g in ("post_rehab", "dependent") for _, g in p.groups)]
+    taken: set[int] = set()
+    planned = []
+    for number in range(1 if len(eligible) < 40 else 2):
+        name, meets = D.SELF_HELP_GROUPS[number]
+        founded = day_between(rng, start, min(today, start + timedelta(days=20)))
+        group = PlannedGroup({"name": name, "founded_date": founded.isoformat(), "rules": D.GROUP_RULES,
+                              "meets": meets}, [])
+        members: dict[int, tuple[Person, date]] = {}
+        for day in _meeting_days(founded, today, D.GROUP_MEETING_DAYS[number]):
+            for index, (person, joined) in list(members.items()):
+                if person.end < day or rng.random() < 0.015:
+                    group.events.append(("leave", max(joined, min(person.end, day - timedelta(days=1))), person))
+                    del members[index]
+            while len(members) < GROUP_SIZE:
+                free = [p for p in eligible if p.index not in taken and p.open_on(day)]
+                pool = [p for p in free if p.group_on(day) == "post_rehab"] or free  # members finished rehab
+                if not pool:
+                    break
+                person = rng.choice(pool)
+                taken.add(person.index)
+                members[person.index] = (person, day)
+                group.events.append(("join", day, person))
+            present = [person for person, _ in members.values() if rng.random() < 0.8]
+            meeting = {"meeting_date": day.isoformat(), "topic": rng.choice(D.MEETING_TOPICS),
+                       "facilitator_id": rng.choice(roster.counsellors)}
+            group.events.append(("meeting", day, (meeting, present)))
+        planned.append(group)
+    return planned
+
+
+def _meeting_days(founded: date, today: date, days_of_month: tuple[int, int]):
+    for first, _last in months(founded, today):
+        for day_of_month in days_of_month:
+            day = date(first.year, first.month, day_of_month)
+            if founded <= day <= today:
+                yield day
+
+
+# --- outreach ----------------------------------------------------------------
+
+def plan_outreach(rng: random.Random, roster: Roster, hamlets: list[str], start: date,
+                  today: date) -> list[dict[str, Any]]:
+    """Outreach month by month, in the volumes the seeds report for one point, in date order."""
+    planned = []
+    for first, last in months(start, today):
+        for kind, times in _outreach_counts(rng, first.month).items():
+            planned += [_outreach_item(rng, kind, day_between(rng, first, last), roster, hamlets)
+                        for _ in range(times)]
+    for kind in OUTREACH_KINDS:
+        if not any(item["kind"] == kind for item in planned):
+            planned.append(_outreach_item(rng, kind, day_between(rng, start, today), roster, hamlets))
+    return sorted(planned, key=lambda item: item["activity_date"])
+
+
+def _outreach_counts(rng: random.Random, month: int) -> dict[str, int]:
+    # An Giang: about two broadcasts a week, ~7,000 leaflets and 6 boards over the pilot; Tiền Giang:
+    # loudspeaker campaigns and school sessions a few times a half-year; teams meet monthly.
+    return {"broadcast": rng.randint(2, 6), "leaflets": rng.randint(1, 2), "board": 1,
+            "loudspeaker": int(rng.random() < 0.35), "school": int(month not in (6, 7, 8) and rng.random() < 0.3),
+            "community_meeting": rng.randint(1, 2), "team_meeting": 1 + (month % 3 == 0),
+            "training": int(rng.random() < 0.2)}
+
+
+def _outreach_item(rng: random.Random, kind: str, day: date, roster: Roster, hamlets: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {"kind": kind, "activity_date": day.isoformat(), "quantity": 1,
+                              "staff_id": rng.choice(roster.counsellors)}
+    hamlet = rng.choice(hamlets)
+    if kind == "broadcast":  # Tiền Giang: 15 minutes each
+        values.update(minutes=rng.choice((10, 15, 15, 20)), location=D.RADIO, notes=rng.choice(D.BROADCAST_NOTES),
+                      staff_id=rng.choice(roster.board[:1] + roster.counsellors))
+    elif kind == "leaflets":
+        values.update(quantity=rng.randrange(100, 501, 50), location=hamlet, staff_id=rng.choice(roster.volunteers))
+    elif kind == "board":
+        values.update(quantity=min(6, len(hamlets)), location=D.BOARDS_PLACE, notes=D.BOARDS_NOTE,
+                      staff_id=roster.volunteers[0])
+    elif kind == "loudspeaker":  # Tiền Giang: 7 campaigns, 1,535 people
+        values.update(attendees=rng.randint(100, 300), location=hamlet, notes=D.LOUDSPEAKER_NOTE,
+                      staff_id=roster.volunteer_for(hamlet) or roster.volunteers[0])
+    elif kind == "school":  # Tiền Giang: 10 sessions, 4,854 students
+        values.update(attendees=rng.randint(200, 600), location=rng.choice(D.SCHOOLS), notes=D.SCHOOL_NOTE)
+    elif kind == "community_meeting":  # Tiền Giang: 176 meetings, 6,421 people
+        values.update(attendees=rng.randint(20, 60), location=rng.choice(D.COMMUNITY_VENUES).format(hamlet=hamlet),
+                      notes=D.COMMUNITY_MEETING_NOTE.format(host=rng.choice(D.COMMUNITY_HOSTS)))
+    elif kind == "team_meeting":
+        board_meeting = rng.random() < 0.3
+        values.update(attendees=len(roster.board if board_meeting else roster.volunteers) + 1,
+                      location=D.MEETING_HALL, notes=D.TEAM_MEETINGS[int(board_meeting)],
+                      staff_id=roster.board[0])
+    elif kind == "training":
+        values.update(attendees=rng.randint(1, 4), notes=rng.choice(D.TRAININGS))
+    return values

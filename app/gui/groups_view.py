@@ -1,0 +1,417 @@
+"""The Groups screen: self-help groups (nhóm tự lực), their members and their meetings.
+
+A group meets about twice a month; each meeting records who came, ticked
+from the current members, plus anyone else picked by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core import validate
+from app.core.clock import local, utc_now
+from app.core.fields import Checker
+from app.core.i18n import _
+from app.core.roles import Permission
+from app.core.text import fold, sort_key
+from app.gui.case_dialogs import RecordDialog
+from app.gui.client_picker import CLIENTS, ClientPicker, ClientsDialog, check_chosen
+from app.gui.forms import Form, date_text
+from app.gui.session import Session
+from app.gui.tables import RowsModel, selected_row, table_view
+from app.gui.widgets import heading
+from app.store import groups, search
+
+GROUP_TABLES = {"groups", "group_members", "group_meetings", "meeting_attendance", "clients"}
+
+
+def _today() -> str:
+    return local(utc_now()).date().isoformat()
+
+
+def _name(row: dict) -> str:
+    if row.get("full_name") and row.get("alias"):
+        return f"{row['full_name']} ({row['alias']})"
+    return row.get("full_name") or row.get("alias") or ""
+
+
+# --- dialogs ----------------------------------------------------------------------
+def group_dialog(session: Session, group: dict | None = None, parent: QWidget | None = None) -> RecordDialog:
+    form = Form()
+    form.text("name", _("&Name"), _("e.g. Nhóm tự lực ấp Mỹ Thạnh"))
+    form.date("founded_date", _("&Founded on"))
+    form.text("meets", _("&Meets"), _("e.g. 2nd and 4th Sunday of the month, at the point's office"))
+    form.long_text("rules", _("&Rules"))
+    form.long_text("notes", _("N&otes"))
+    if group is None:
+        form.set_values({"founded_date": _today()})
+
+        def work(register, values):
+            return groups.create(register, values)
+
+        return RecordDialog(session, _("New self-help group"), form, work, parent)
+    form.flag("active", _("&Still meeting"))
+    form.set_values(group)
+    group_id = group["id"]
+
+    def edit(register, values):
+        return groups.edit(register, group_id, values)
+
+    return RecordDialog(session, _("Self-help group"), form, edit, parent)
+
+
+def members_dialog(session: Session, group: dict, current: list[str], parent: QWidget | None = None) -> ClientsDialog:
+    """Pick new members (current members are not offered again) and the date they joined."""
+    form = Form()
+    form.date("joined_date", _("&Joined on"))
+    form.set_values({"joined_date": _today()})
+    group_id = group["id"]
+    needed = _("choose the clients who join the group")
+
+    def work(register, values):
+        chosen, joined = values[CLIENTS], values["joined_date"]
+
+        def check_date():
+            checker = Checker({"joined_date": joined}, {})
+            checker.date("joined_date", required=True, not_after=local(utc_now()).date())
+            checker.done()
+
+        check_chosen(chosen, needed, check_date)
+        with register.transaction():  # all of them or none
+            return [groups.add_member(register, group_id, client_id, joined) for client_id in chosen]
+
+    picker = ClientPicker(session, exclude=current, chosen_label=_("New &members: {n}"))
+    dialog = ClientsDialog(session, _("New members of {group}").format(group=group["name"]), form, work, parent,
+                           picker=picker, save_text=_("Add the members"))
+    picker.search_box.setFocus()  # the date is filled in; finding people is the work
+    return dialog
+
+
+def end_membership_dialog(session: Session, member: dict, parent: QWidget | None = None) -> RecordDialog:
+    form = Form()
+    form.date("left_date", _("&Left on"))
+    form.set_values({"left_date": _today()})
+    member_id = member["id"]
+
+    def work(register, values):
+        return groups.end_membership(register, member_id, values["left_date"])
+
+    return RecordDialog(session, _("{name} leaves the group").format(name=_name(member)), form, work, parent,
+                        _("End the membership"))
+
+
+class MembersChecklist(QListWidget):
+    """The current members, ticked with Space when present (nobody is ticked beforehand)."""
+
+    def __init__(self, members: list[dict]) -> None:
+        super().__init__()
+        self.setObjectName("attendance_members")
+        for member in members:
+            item = QListWidgetItem(f"{_name(member)}   {member['code']}")
+            item.setData(Qt.ItemDataRole.UserRole, member["client_id"])
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.addItem(item)
+        self.setMinimumHeight(120)
+
+    def present(self) -> list[str]:
+        return [self.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count())
+                if self.item(i).checkState() == Qt.CheckState.Checked]
+
+    def tick_all(self) -> None:
+        for i in range(self.count()):
+            self.item(i).setCheckState(Qt.CheckState.Checked)
+
+
+class MeetingDialog(ClientsDialog):
+    """A meeting: date, topic, facilitator, members present and others who came."""
+
+    def __init__(self, session: Session, group: dict, members: list[dict], parent: QWidget | None = None) -> None:
+        lookups = session.info.lookups
+        form = Form()
+        form.date("meeting_date", _("&Date"))
+        form.text("topic", _("&Topic"))
+        form.choice("facilitator_id", _("&Facilitator"), lookups.counsellors + lookups.volunteers)
+        form.long_text("notes", _("&Notes"))
+        form.set_values({"meeting_date": _today(), "facilitator_id": lookups.my_staff_id or ""})
+        checklist = MembersChecklist(members)
+        all_present = QPushButton(_("All &present"))
+        above = QWidget()
+        column = QVBoxLayout(above)
+        column.setContentsMargins(0, 0, 0, 0)
+        caption = QLabel(_("&Members present (Space ticks)"))
+        caption.setBuddy(checklist)
+        column.addWidget(caption)
+        column.addWidget(checklist, 1)
+        column.addWidget(all_present, 0, Qt.AlignmentFlag.AlignLeft)
+        column.addWidget(QLabel(_("Others who came (not members):")))
+        group_id = group["id"]
+        needed = _("tick the members present or choose who came")
+
+        def work(register, values):
+            attendees = values.pop(CLIENTS)
+            check_chosen(attendees, needed, lambda: validate.meeting(values))
+            return groups.record_meeting(register, group_id, values, attendees)
+
+        picker = ClientPicker(session, exclude=[m["client_id"] for m in members],
+                              chosen_label=_("Ot&hers present: {n}"))
+        super().__init__(session, _("Meeting of {group}").format(group=group["name"]), form, work, parent,
+                         picker=picker, above=above, beside=True)
+        self.members, self.all_present = checklist, all_present
+        all_present.clicked.connect(checklist.tick_all)
+
+    def values(self) -> dict:
+        return {**self.form.values(), CLIENTS: self.members.present() + self.picker.ids()}
+
+
+# --- the screen -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class GroupDetails:
+    group_id: str
+    members: list[dict]
+    meetings: list[dict]
+
+
+def load_groups(register, include_inactive: bool) -> list[dict]:
+    # In Vietnamese alphabetical order ("ấp" with "ap"), which SQLite's byte order is not.
+    return sorted(groups.listing(register.conn, include_inactive=include_inactive),
+                  key=lambda row: fold(row["name"]))
+
+
+def load_details(register, group_id: str, include_former: bool) -> GroupDetails:
+    conn = register.conn
+    return GroupDetails(group_id, groups.members(conn, group_id, current_only=not include_former),
+                        groups.meetings(conn, group_id))
+
+
+def attendance_names(register, meeting_id: str) -> list[str]:
+    hits = search.hits_by_id(register.conn, groups.attendance(register.conn, meeting_id))
+    return [hit.display_name for hit in sorted(hits, key=lambda hit: sort_key(hit.full_name or hit.alias))]
+
+
+class GroupsView(QWidget):
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.details: GroupDetails | None = None
+        editable = session.can(Permission.CASE_WORK)
+
+        self.groups = RowsModel([
+            (_("Self-help group"), lambda r: r["name"]),
+            (_("Members"), lambda r: r["member_count"]),
+            (_("Last meeting"), lambda r: date_text(r["last_meeting"])),
+        ], highlight=lambda r: "#777777" if not r["active"] else None)
+        self.groups_view = table_view(self.groups, "groups_table", stretch_column=0)
+        self.inactive_box = QCheckBox(_("Show groups that no longer meet"))
+        self.new_group = QPushButton(_("&New group…"))
+        self.new_group.setObjectName("new_group")
+        self.edit_group = QPushButton(_("&Edit the group…"))
+
+        self.title = heading("")
+        self.title.setObjectName("group_title")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary = QLabel()
+        self.summary.setObjectName("group_summary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # names and rules are typed by people
+        self.members = RowsModel([
+            (_("Name"), _name),
+            (_("Code"), lambda r: r["code"]),
+            (_("Joined"), lambda r: date_text(r["joined_date"])),
+            (_("Left"), lambda r: date_text(r["left_date"])),
+        ], highlight=lambda r: "#777777" if r["left_date"] else None)
+        self.members_view = table_view(self.members, "members_table", stretch_column=0)
+        self.former_box = QCheckBox(_("Show former members"))
+        self.add_members = QPushButton(_("&Add members…"))
+        self.add_members.setObjectName("add_members")
+        self.end_member = QPushButton(_("E&nd membership…"))
+        self.meetings = RowsModel([
+            (_("Date"), lambda r: date_text(r["meeting_date"])),
+            (_("Topic"), lambda r: r["topic"]),
+            (_("Facilitator"), lambda r: self.session.info.lookups.staff_names.get(r["facilitator_id"] or "", "")),
+            (_("Present"), lambda r: r["attendee_count"]),
+        ])
+        self.meetings_view = table_view(self.meetings, "meetings_table", stretch_column=1)
+        self.record_meeting = QPushButton(_("Record a &meeting…"))
+        self.record_meeting.setObjectName("record_meeting")
+        self.present_label = QLabel()
+        self.present_label.setObjectName("meeting_present")
+        self.present_label.setWordWrap(True)
+        self.present_label.setTextFormat(Qt.TextFormat.PlainText)
+
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(heading(_("Self-help groups")))
+        column.addWidget(self.groups_view, 1)
+        column.addWidget(self.inactive_box)
+        column.addLayout(_row(self.new_group, self.edit_group))
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.title)
+        column.addWidget(self.summary)
+        column.addWidget(_bold(_("Members")))
+        column.addWidget(self.members_view, 1)
+        column.addLayout(_row(self.add_members, self.end_member, self.former_box))
+        column.addWidget(_bold(_("Meetings")))
+        column.addWidget(self.meetings_view, 1)
+        column.addWidget(self.present_label)
+        column.addLayout(_row(self.record_meeting))
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setSizes([440, 720])  # room for a group's full name on the left
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.splitter)
+
+        self.new_group.setEnabled(editable)
+        # Members and meetings buttons wait for the group's members: the dialogs list them.
+        self.detail_buttons = (self.add_members, self.end_member, self.record_meeting)
+        self._editable = editable
+        self.inactive_box.toggled.connect(lambda _on: self.refresh())
+        self.former_box.toggled.connect(lambda _on: self._load_details())
+        self.groups_view.selectionModel().selectionChanged.connect(lambda *_args: self._load_details())
+        self.meetings_view.selectionModel().selectionChanged.connect(lambda *_args: self._show_present())
+        self.new_group.clicked.connect(lambda: group_dialog(session, parent=self).open())
+        self.edit_group.clicked.connect(self._edit_group)
+        self.groups_view.doubleClicked.connect(lambda _index: self._edit_group())
+        self.add_members.clicked.connect(self._add_members)
+        self.end_member.clicked.connect(self._end_membership)
+        self.record_meeting.clicked.connect(self._record_meeting)
+        session.changed.connect(self._on_changed)
+        self._show_group(None)
+        self.refresh()
+
+    # --- loading --------------------------------------------------------------------
+    def group(self) -> dict | None:
+        return selected_row(self.groups_view)
+
+    def refresh(self) -> None:
+        include_inactive = self.inactive_box.isChecked()
+        self.session.run(lambda register: load_groups(register, include_inactive), self._show_groups)
+
+    def _show_groups(self, rows: list[dict]) -> None:
+        selected = (self.group() or {}).get("id")
+        self.groups.set_rows(rows)
+        ids = [r["id"] for r in rows]
+        if ids:  # keep the group the person was looking at, otherwise the first; selecting loads it
+            self.groups_view.selectRow(ids.index(selected) if selected in ids else 0)
+        else:
+            self._load_details()
+
+    def _load_details(self) -> None:
+        group = self.group()
+        self._show_group(group)
+        if group is None:
+            return
+        group_id, former = group["id"], self.former_box.isChecked()
+        self.members_view.setColumnHidden(3, not former)  # "Left" is empty for current members
+        self.session.run(lambda register: load_details(register, group_id, former), self._show_details)
+
+    def _show_group(self, group: dict | None) -> None:
+        self.details = None
+        self.edit_group.setEnabled(self._editable and group is not None)
+        for button in self.detail_buttons:
+            button.setEnabled(False)
+        if group is None:
+            self.title.setText(_("No self-help group yet") if not self.groups.rows else "")
+            self.summary.setText(_("Create a group with “New group…”, then add its members.")
+                                 if not self.groups.rows else "")
+            self.members.set_rows([])
+            self.meetings.set_rows([])
+            self.present_label.clear()
+            return
+        self.title.setText(group["name"])
+        facts = [_("{n} members").format(n=group["member_count"])]
+        if group["founded_date"]:
+            facts.append(_("founded {date}").format(date=date_text(group["founded_date"])))
+        if group["meets"]:
+            facts.append(_("meets: {when}").format(when=group["meets"]))
+        if not group["active"]:
+            facts.append(_("no longer meets"))
+        if group["rules"]:
+            facts.append(_("rules: {rules}").format(rules=" ".join(group["rules"].split())))
+        self.summary.setText(" · ".join(facts))
+
+    def _show_details(self, details: GroupDetails) -> None:
+        if (self.group() or {}).get("id") != details.group_id:
+            return  # another group was chosen meanwhile
+        self.details = details
+        self.members.set_rows(details.members)
+        self.meetings.set_rows(details.meetings)
+        self.present_label.clear()
+        for button in self.detail_buttons:
+            button.setEnabled(self._editable)
+
+    def _show_present(self) -> None:
+        meeting = selected_row(self.meetings_view)
+        if meeting is None:
+            self.present_label.clear()
+            return
+        meeting_id = meeting["id"]
+        self.session.run(lambda register: attendance_names(register, meeting_id),
+                         lambda names: self._present_loaded(meeting_id, names))
+
+    def _present_loaded(self, meeting_id: str, names: list[str]) -> None:
+        meeting = selected_row(self.meetings_view)
+        if meeting is not None and meeting["id"] == meeting_id:
+            self.present_label.setText(_("Present on {date}: {names}").format(
+                date=date_text(meeting["meeting_date"]), names=", ".join(names) or "—"))
+
+    def _on_changed(self, change: dict) -> None:
+        tables = {c.table for c in change.get("records", [])}
+        if tables & GROUP_TABLES or "staff" in tables:
+            self.refresh()
+
+    # --- actions ----------------------------------------------------------------------
+    def _edit_group(self) -> None:
+        group = self.group()
+        if group is not None and self.edit_group.isEnabled():
+            group_dialog(self.session, group, self).open()
+
+    def _current_members(self) -> list[dict]:
+        rows = self.details.members if self.details else []
+        return [m for m in rows if not m["left_date"]]
+
+    def _add_members(self) -> None:
+        group = self.group()
+        if group is not None and self.details is not None:
+            current = [m["client_id"] for m in self._current_members()]
+            members_dialog(self.session, group, current, self).open()
+
+    def _end_membership(self) -> None:
+        member = selected_row(self.members_view)
+        if member is not None and not member["left_date"]:
+            end_membership_dialog(self.session, member, self).open()
+
+    def _record_meeting(self) -> None:
+        group = self.group()
+        if group is not None and self.details is not None:
+            MeetingDialog(self.session, group, self._current_members(), self).open()
+
+
+def _bold(text: str) -> QLabel:
+    return QLabel(f"<b>{text}</b>")
+
+
+def _row(*widgets: QWidget) -> QHBoxLayout:
+    row = QHBoxLayout()
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch(1)
+    return row
