@@ -115,9 +115,13 @@ def _default_date(first: date) -> str:
     return today.isoformat() if (today.year, today.month) == (first.year, first.month) else first.isoformat()
 
 
-def _staff(session: Session) -> list[tuple[str, str]]:
+def _staff(session: Session, current: str | None = None) -> list[tuple[str, str]]:
+    """Active staff and volunteers; someone who has since left stays when a record names them."""
     lookups = session.info.lookups
-    return lookups.counsellors + lookups.volunteers
+    people = lookups.counsellors + lookups.volunteers
+    if current and current not in dict(people):
+        people.append((current, lookups.staff_names.get(current, "")))
+    return people
 
 
 def _session_form(session: Session, kind: str, when: str) -> Form:
@@ -200,7 +204,7 @@ def outreach_dialog(session: Session, when: str, activity: dict | None = None,
     for name, caption in NUMBER_CAPTIONS.items():
         form.number(name, _(caption))  # adapt_outreach_form says what each counts for the kind chosen
     form.text("location", _("Pl&ace"))
-    form.choice("staff_id", _("Carried &out by"), _staff(session))
+    form.choice("staff_id", _("Carried &out by"), _staff(session, (activity or {}).get("staff_id")))
     form.long_text("notes", _("&Notes"))
     if activity is None:
         form.set_values({"kind": "broadcast", "activity_date": when, "quantity": "1",
@@ -243,8 +247,7 @@ class ActivitiesView(QWidget):
         self.session = session
         self.month = this_month()
         self._generation = 0
-        editable = session.can(Permission.CASE_WORK)
-        staff_name = lambda row, key: self.session.info.lookups.staff_names.get(row[key] or "", "")  # noqa: E731
+        self._editable = session.can(Permission.CASE_WORK)
 
         self.previous_button = QPushButton(_("◀ &Previous month"))
         self.month_label = heading("")
@@ -260,7 +263,7 @@ class ActivitiesView(QWidget):
             (_("Kind"), lambda r: CONTACT_KINDS.label(r["kind"])),
             (_("People"), lambda r: number(session_people(r))),
             (_("Topics"), lambda r: self.session.info.lookups.labels_of("topic", r["topics"])),
-            (_("Counsellor"), lambda r: staff_name(r, "counsellor_id")),
+            (_("Counsellor"), lambda r: self._staff_name(r["counsellor_id"])),
             (_("Place"), lambda r: r["location"]),
         ])
         self.sessions_view = table_view(self.sessions, "sessions_table", stretch_column=3)
@@ -277,7 +280,7 @@ class ActivitiesView(QWidget):
             (_("Minutes each"), lambda r: number(r["minutes"])),
             (_("People"), lambda r: number(r["attendees"])),
             (_("Place"), lambda r: r["location"]),
-            (_("Carried out by"), lambda r: staff_name(r, "staff_id")),
+            (_("Carried out by"), lambda r: self._staff_name(r["staff_id"])),
             (_("Notes"), lambda r: (r["notes"] or "").replace("\n", " ")),
         ])
         self.outreach_view = table_view(self.outreach, "outreach_table", stretch_column=7)
@@ -303,9 +306,11 @@ class ActivitiesView(QWidget):
             row = QHBoxLayout()
             for button in buttons:
                 row.addWidget(button)
-                button.setEnabled(editable)
+                button.setEnabled(self._editable)
             row.addStretch(1)
             layout.addLayout(row)
+        self.row_buttons = {self.sessions_view: (self.remove_session,),
+                            self.outreach_view: (self.edit_outreach, self.remove_outreach)}
 
         self.previous_button.clicked.connect(lambda: self.show_month(shift_month(self.month, -1)))
         self.next_button.clicked.connect(lambda: self.show_month(shift_month(self.month, 1)))
@@ -317,6 +322,10 @@ class ActivitiesView(QWidget):
         self.edit_outreach.clicked.connect(self._edit_outreach)
         self.outreach_view.doubleClicked.connect(lambda _index: self._edit_outreach())
         self.remove_outreach.clicked.connect(self._remove_outreach)
+        for view in self.row_buttons:
+            view.selectionModel().selectionChanged.connect(lambda *_args, v=view: self._enable_row_buttons(v))
+            view.model().modelReset.connect(lambda v=view: self._enable_row_buttons(v))
+            self._enable_row_buttons(view)
         session.changed.connect(self._on_changed)
         self.show_month(self.month)
 
@@ -348,13 +357,21 @@ class ActivitiesView(QWidget):
         if tables & {"contacts", "contact_participants", "outreach", "staff"} or change.get("catalogs"):
             self.refresh()
 
+    def _staff_name(self, staff_id: str | None) -> str:
+        return self.session.info.lookups.staff_names.get(staff_id or "", "")
+
+    def _enable_row_buttons(self, view) -> None:
+        """Edit and remove act on the selected row: without one they are greyed out."""
+        for button in self.row_buttons[view]:
+            button.setEnabled(self._editable and selected_row(view) is not None)
+
     # --- actions ----------------------------------------------------------------------
     def _when(self) -> str:
         return _default_date(self.month)
 
     def _edit_outreach(self) -> None:
         row = selected_row(self.outreach_view)
-        if row is not None and self.edit_outreach.isEnabled():
+        if row is not None and self._editable:
             outreach_dialog(self.session, self._when(), row, self).open()
 
     def _remove_outreach(self) -> None:

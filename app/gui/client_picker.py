@@ -5,8 +5,8 @@ worker), a list of matches and a list of the people chosen so far. Keyboard
 first: type a few letters (diacritics not needed), Up/Down to move in the
 matches, Enter to add one; Delete removes the chosen one under the cursor.
 
-`ClientsDialog` is a RecordDialog with a picker under its form: Save runs
-`work(register, values)` where `values["clients"]` holds the chosen ids.
+`ClientsDialog` is a RecordDialog with a picker under or beside its form:
+Save runs `work(register, values)` where `values["clients"]` holds the chosen ids.
 """
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ def hit_text(hit: ClientHit) -> str:
 
 
 class ClientPicker(QWidget):
+    """Search, matches and the people chosen; only active cases are offered."""
+
     changed = Signal()
 
     def __init__(self, session: Session, *, multiple: bool = True, exclude: Iterable[str] = (),
@@ -234,7 +236,7 @@ def check_chosen(chosen: list[str], message: str, validation: Callable[[], Any])
 
 
 class ClientsDialog(RecordDialog):
-    """A form (and optionally another widget) above a client picker."""
+    """A form, optionally another widget (`above` the picker), and a client picker."""
 
     def __init__(self, session: Session, title: str, form: Form, work: Work, parent: QWidget | None = None, *,
                  picker: ClientPicker | None = None, above: QWidget | None = None, beside: bool = False,

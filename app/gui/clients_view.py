@@ -22,6 +22,7 @@ from app.core.roles import Permission
 from app.core.vocab import CLIENT_GROUPS, CLIENT_STATUSES, SEXES
 from app.gui.client_file import ClientFile
 from app.gui.client_form import NewClientDialog
+from app.gui.import_dialog import ImportDialog
 from app.gui.session import Session
 from app.gui.widgets import heading
 from app.store import search
@@ -122,6 +123,9 @@ class ClientsView(QWidget):
         self.new_button = QPushButton(_("&New client…"))
         self.new_button.setObjectName("new_client")
         self.new_button.setEnabled(session.can(Permission.CASE_WORK))
+        self.import_button = QPushButton(_("&Import from a spreadsheet…"))
+        self.import_button.setObjectName("import_spreadsheet")
+        self.import_button.setEnabled(session.can(Permission.CASE_WORK))
         self.count_label = QLabel()
         self.count_label.setObjectName("client_count")
         self.table = QTableView()
@@ -142,6 +146,7 @@ class ClientsView(QWidget):
         row.addWidget(self.search_box, 1)
         row.addWidget(self.closed_box)
         row.addWidget(self.new_button)
+        row.addWidget(self.import_button)
         column.addLayout(row)
         column.addWidget(self.table, 1)
         column.addWidget(self.count_label)
@@ -162,6 +167,7 @@ class ClientsView(QWidget):
         self.closed_box.toggled.connect(lambda _on: self.refresh())
         self.table.activated.connect(lambda index: self.open_client(self.model.hit(index.row()).id))
         self.new_button.clicked.connect(self.new_client)
+        self.import_button.clicked.connect(lambda: ImportDialog(self.session, self).open())
         self.file.back.connect(self.show_list)
         self.file.open_client.connect(self.open_client)
         self.model.modelReset.connect(self._show_count)

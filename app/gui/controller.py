@@ -103,14 +103,16 @@ class AppController(QObject):
         })
         window.lock_requested.connect(self.lock)
         window.backup_requested.connect(self.back_up)
-        if "today" in window.screens and "clients" in window.screens:
+        if "clients" in window.screens:
             clients_view = window.screens["clients"]
 
             def open_client(client_id: str) -> None:
                 window.show_screen("clients")
                 clients_view.open_client(client_id)
 
-            window.screens["today"].open_client.connect(open_client)
+            for screen in window.screens.values():  # screens that list clients open their files
+                if screen is not clients_view and hasattr(screen, "open_client"):
+                    screen.open_client.connect(open_client)
         self._replace(window)
 
     # --- actions --------------------------------------------------------------

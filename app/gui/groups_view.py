@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -203,6 +203,8 @@ def attendance_names(register, meeting_id: str) -> list[str]:
 
 
 class GroupsView(QWidget):
+    open_client = Signal(str)  # a member's file, opened from the members list
+
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
@@ -281,12 +283,15 @@ class GroupsView(QWidget):
 
         self.new_group.setEnabled(editable)
         # Members and meetings buttons wait for the group's members: the dialogs list them.
-        self.detail_buttons = (self.add_members, self.end_member, self.record_meeting)
+        self.detail_buttons = (self.add_members, self.record_meeting)
         self._editable = editable
         self.inactive_box.toggled.connect(lambda _on: self.refresh())
         self.former_box.toggled.connect(lambda _on: self._load_details())
         self.groups_view.selectionModel().selectionChanged.connect(lambda *_args: self._load_details())
         self.meetings_view.selectionModel().selectionChanged.connect(lambda *_args: self._show_present())
+        self.members_view.selectionModel().selectionChanged.connect(lambda *_args: self._enable_end_member())
+        self.members_view.activated.connect(lambda index: self.open_client.emit(self.members.row(index)["client_id"]))
+        self.members.modelReset.connect(self._enable_end_member)
         self.new_group.clicked.connect(lambda: group_dialog(session, parent=self).open())
         self.edit_group.clicked.connect(self._edit_group)
         self.groups_view.doubleClicked.connect(lambda _index: self._edit_group())
@@ -357,6 +362,10 @@ class GroupsView(QWidget):
         self.present_label.clear()
         for button in self.detail_buttons:
             button.setEnabled(self._editable)
+
+    def _enable_end_member(self) -> None:
+        member = selected_row(self.members_view)
+        self.end_member.setEnabled(self._editable and member is not None and not member["left_date"])
 
     def _show_present(self) -> None:
         meeting = selected_row(self.meetings_view)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from app.core.text import fold, tokens
 
 _HIT_COLUMNS = "c.id, c.code, c.full_name, c.alias, c.sex, c.birth_year, c.hamlet, c.main_group, c.status"
-BROAD = 1500  # above this many matches the sort-order walk is faster
+BROAD = 500  # above this many matches the sort-order walk is faster
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,64 @@ def measure_gui_start(root: Path, work: Path, runs: int = 5) -> dict:
     return {"median_s": statistics.median(times), "max_s": max(times), "runs": runs}
 
 
+SEARCHES = ["n", "ng", "nguyen", "nguyen v", "nguyen van d", "tran thi", "le van an", "duc", "h", "0912",
+            "BENCH-01-0001", ""]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def measure_search(register, clients: int, rounds: int = 20) -> dict:
+    """First page of 50, Vietnamese order, for queries typed as a counsellor types them."""
+    from app.store import search
+    from tests.bench.population import insert_clients
+
+    started = time.perf_counter()
+    insert_clients(register, clients)
+    setup = time.perf_counter() - started
+    times = []
+    for _ in range(rounds):
+        for text in SEARCHES:
+            begun = time.perf_counter()
+            search.search(register.conn, text, limit=50)
+            times.append(time.perf_counter() - begun)
+    per_query = {}
+    for text in SEARCHES:
+        runs = []
+        for _ in range(5):
+            begun = time.perf_counter()
+            search.search(register.conn, text, limit=50)
+            runs.append(time.perf_counter() - begun)
+        per_query[text] = round(max(runs) * 1000, 2)
+    return {"clients": clients, "queries": len(times), "p50_ms": percentile(times, 0.5) * 1000,
+            "p95_ms": percentile(times, 0.95) * 1000, "max_ms_by_query": per_query,
+            "setup_s": round(setup, 1), "target_p95_ms": 10}
+
+
+def measure_contact_save(register, saves: int = 300) -> dict:
+    """contacts.add as the GUI calls it: validation, one transaction, change log, audit, fsync."""
+    import random
+    from datetime import date, timedelta
+
+    from app.store import contacts
+
+    ids = [row[0] for row in register.conn.execute("SELECT id FROM clients LIMIT 2000")]
+    rng = random.Random(3)
+    times = []
+    for n in range(saves):
+        values = {"kind": rng.choice(["office", "home", "phone"]), "client_id": rng.choice(ids),
+                  "contact_date": (date.today() - timedelta(days=rng.randint(0, 300))).isoformat(),
+                  "duration_minutes": 30, "topics": ["relapse_prevention"], "notes": "Tư vấn tạo động lực.",
+                  "next_follow_up": (date.today() + timedelta(days=14)).isoformat()}
+        begun = time.perf_counter()
+        contacts.add(register, values)
+        times.append(time.perf_counter() - begun)
+    return {"saves": saves, "p50_ms": percentile(times, 0.5) * 1000, "p95_ms": percentile(times, 0.95) * 1000,
+            "target_p95_ms": 30}
+
+
 def main() -> int:
     from app.core.unit import make_unit
     from app.store.register import create_register
@@ -73,6 +131,8 @@ def main() -> int:
     unit = make_unit("point", "BENCH-01", "Điểm tư vấn đo hiệu năng")
     register, _ = create_register(root, unit=unit, admin_login="admin", admin_full_name="Đo Hiệu Năng",
                                   passphrase=PASSPHRASE)
+    search_result = measure_search(register, 100_000)
+    save_result = measure_contact_save(register)
     register.close()
     kdf = KeySlotFile.load(root / "keyslots.json").user_slot("admin").kdf
     results = {
@@ -82,11 +142,17 @@ def main() -> int:
         "argon2id": {"memory_kib": kdf.memory_kib, "iterations": kdf.iterations, "lanes": kdf.lanes},
         "unlock_and_open": {**measure_unlock(root), "target_s": 1.0},
         "gui_start_to_unlock_window": {**measure_gui_start(root, work), "target_s": 1.5},
+        "client_search_100k": search_result,
+        "save_contact": save_result,
     }
     print(f"{'what':<30} {'median':>8} {'max':>8} {'target':>8}")
     for key in ("unlock_and_open", "gui_start_to_unlock_window"):
         row = results[key]
         print(f"{key:<30} {row['median_s']:>7.3f}s {row['max_s']:>7.3f}s {row['target_s']:>7.1f}s")
+    for key in ("client_search_100k", "save_contact"):
+        row = results[key]
+        print(f"{key:<30} {row['p50_ms']:>6.2f}ms {row['p95_ms']:>6.2f}ms {row['target_p95_ms']:>6}ms  (p50, p95)")
+    print(f"slowest run per query (ms): {results['client_search_100k']['max_ms_by_query']}")
     print(f"Argon2id: {results['argon2id']}")
     out = ROOT / "tests" / "bench" / "results" / f"bench-{results['date']}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
