@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -33,3 +33,8 @@ def local_date_text(moment: datetime) -> str:
 
 def local_datetime_text(moment: datetime) -> str:
     return local(moment).strftime("%d/%m/%Y %H:%M")
+
+
+def today() -> date:
+    """Today's date in Vietnam, whatever the computer's own time zone."""
+    return local(utc_now()).date()

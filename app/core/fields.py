@@ -35,10 +35,15 @@ def parse_date(value: Any) -> date | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        return value.date()
+        return _local_day(value)
     if isinstance(value, date):
         return value
     text = str(value)
+    if "T" in text or (len(text) > 10 and ":" in text):
+        try:  # a timestamp: the day is the day in Vietnam (23:30 on the 30th stays in that month)
+            return _local_day(datetime.fromisoformat(text.strip().replace("Z", "+00:00")))
+        except ValueError:
+            pass
     match = _DMY.match(text)
     try:
         if match:
@@ -51,6 +56,13 @@ def parse_date(value: Any) -> date | None:
     except ValueError:
         pass
     raise ValueError(text)
+
+
+def _local_day(moment: datetime) -> date:
+    """Aware times count in Asia/Ho_Chi_Minh; naive ones are already local."""
+    from app.core.clock import local
+
+    return local(moment).date() if moment.tzinfo is not None else moment.date()
 
 
 class Checker:

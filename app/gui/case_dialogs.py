@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
+from app.core import clock
 from app.core.fields import FieldErrors
 from app.core.i18n import _
 from app.core.vocab import (
@@ -79,7 +79,7 @@ class RecordDialog(QDialog):
 
 
 def _today() -> str:
-    return date.today().isoformat()
+    return clock.today().isoformat()
 
 
 def contact_dialog(session: Session, client_id: str, parent: QWidget | None = None) -> RecordDialog:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core import clock
 from app.core.fields import FieldErrors
 from app.core.i18n import _
 from app.core.vocab import (
@@ -128,7 +128,7 @@ class NewClientDialog(QDialog):
         self.related_client_id = related_client_id
         self.setWindowTitle(_("New client") if not related_client_id else _("New family member"))
         self.form = profile_form(session.info.lookups, intake=True)
-        self.form.set_values({"intake_date": date.today().isoformat(), "legal_status": "none",
+        self.form.set_values({"intake_date": clock.today().isoformat(), "legal_status": "none",
                               "main_group": main_group or "", "counsellor_id": session.info.lookups.my_staff_id or ""})
         self.duplicates_box = QWidget()
         self.duplicates_box.setObjectName("duplicates_box")

@@ -8,7 +8,6 @@ first field with a problem gets the focus.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core import clock
 from app.core.fields import parse_date
 from app.core.i18n import _
 from app.gui.widgets import error_label, set_error
@@ -55,7 +55,7 @@ class DateField(QLineEdit):
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt name)
         if event.text() in ("+", "h", "H") and not self.text():
-            self.setText(date.today().strftime("%d/%m/%Y"))
+            self.setText(clock.today().strftime("%d/%m/%Y"))
             return
         super().keyPressEvent(event)
 

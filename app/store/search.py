@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.core.text import fold, tokens
+from app.core.text import tokens
 
 _HIT_COLUMNS = "c.id, c.code, c.full_name, c.alias, c.sex, c.birth_year, c.hamlet, c.main_group, c.status"
 BROAD = 500  # above this many matches the sort-order walk is faster

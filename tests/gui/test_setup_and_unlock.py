@@ -7,7 +7,6 @@ from app.gui.main_window import MainWindow
 from app.gui.setup_wizard import SetupWizard
 from app.gui.unlock_window import UnlockWindow
 from app.store.register import unlock
-from tests.conftest import PASSPHRASE
 from tests.gui.conftest import type_text, unlock_as
 
 

@@ -6,7 +6,7 @@ from app.core.errors import LastAdmin, PermissionDenied, UserExists, WeakPassphr
 from app.core.roles import Role
 from app.store import audit, settings, users
 from app.store.register import unlock
-from tests.conftest import PASSPHRASE
+
 
 
 def test_admin_adds_users_who_can_unlock_with_their_role(register):
