@@ -255,6 +255,7 @@ CREATE TABLE rehab_registrations (
     end_date          TEXT,
     provider          TEXT NOT NULL DEFAULT '',
     outcome           TEXT NOT NULL DEFAULT 'ongoing',
+    outcome_date      TEXT,                 -- when it was completed, dropped out or moved
     certificate_no    TEXT NOT NULL DEFAULT '',
     certificate_date  TEXT,
     notes             TEXT NOT NULL DEFAULT ''

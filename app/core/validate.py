@@ -178,9 +178,17 @@ def rehab(values: dict[str, Any], *, partial: bool = False, today: date | None =
     start = check.date("start_date", not_before=EARLIEST)
     term = check.integer("term_months", required=need, minimum=6, maximum=12)
     check.text("provider")
-    check.choice("outcome", REHAB_OUTCOMES, default="ongoing")
+    outcome = check.choice("outcome", REHAB_OUTCOMES, default="ongoing")
+    outcome_date = check.date("outcome_date", not_after=today, not_before=EARLIEST)
     check.text("certificate_no")
-    check.date("certificate_date", not_after=today, not_before=EARLIEST)
+    certificate = check.date("certificate_date", not_after=today, not_before=EARLIEST)
+    if outcome and outcome != "ongoing" and "outcome" in values and not outcome_date:
+        if certificate and outcome == "completed":
+            check.cleaned["outcome_date"] = certificate.isoformat()
+        else:
+            check.fail("outcome_date", _("write when the outcome was known"))
+    if outcome == "ongoing" and outcome_date:
+        check.fail("outcome_date", _("leave empty while the outcome is pending"))
     check.long_text("notes")
     if registered and decided and decided < registered:
         check.fail("decision_date", _("before the registration"))

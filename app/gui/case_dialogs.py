@@ -145,6 +145,7 @@ def rehab_dialog(session: Session, client_id: str, parent: QWidget | None = None
     form.choice("term_months", _("&Term"), [(str(m), _("{n} months").format(n=m)) for m in range(6, 13)], empty=None)
     form.text("provider", _("Provider"))
     form.choice("outcome", _("Outcome"), REHAB_OUTCOMES.choices(), empty=None)
+    form.date("outcome_date", _("Outcome &date"))
     form.text("certificate_no", _("Completion certificate number"))
     form.date("certificate_date", _("Certificate date"))
     form.long_text("notes", _("Notes"))

@@ -1,0 +1,62 @@
+"""The indicator engine: a form file + a month (+ a point) -> numbers, and the records behind a cell."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.reports.families import LOADERS, Family
+from app.reports.form_file import FormFile
+from app.reports.metrics import REGISTRY, Ref
+from app.reports.period import Month
+
+Values = dict[str, dict[str, int]]  # row code -> column code -> number
+
+
+@dataclass(frozen=True)
+class FormResult:
+    form: FormFile
+    month: Month
+    origin: str | None
+    values: Values
+    by_point: dict[str, Values] = field(default_factory=dict)  # district forms: one set per point
+
+    def value(self, row: str, column: str) -> int | None:
+        return self.values.get(row, {}).get(column)
+
+
+def _families(conn, form: FormFile, month: Month, origin: str | None) -> dict[str, Family]:
+    needed = {REGISTRY[cell.metric].family for row in form.rows() for cell in row.cells.values()}
+    return {name: LOADERS[name](conn, month, origin) for name in sorted(needed)}
+
+
+def compute(conn, form: FormFile, month: Month, origin: str | None = None) -> FormResult:
+    """Every cell of `form` for `month`, counted from the records (of one point if `origin`)."""
+    families = _families(conn, form, month, origin)
+    values: Values = {}
+    for row in form.rows():
+        values[row.code] = {}
+        for column, cell in row.cells.items():
+            metric = REGISTRY[cell.metric]
+            values[row.code][column] = metric.count(families[metric.family], month, cell.filter_dict)[0]
+    return FormResult(form, month, origin, values)
+
+
+def points(conn) -> list[str]:
+    """The points whose records this register holds (a district sees every point it imported)."""
+    return [row[0] for row in conn.execute("SELECT DISTINCT origin FROM clients WHERE deleted = 0 ORDER BY origin")]
+
+
+def compute_district(conn, form: FormFile, month: Month) -> FormResult:
+    """The total computed from all merged records, and the same form for each point."""
+    total = compute(conn, form, month)
+    by_point = {origin: compute(conn, form, month, origin).values for origin in points(conn)}
+    return FormResult(form, month, None, total.values, by_point)
+
+
+def records_behind(conn, form: FormFile, month: Month, row_code: str, column: str,
+                   origin: str | None = None) -> list[Ref]:
+    """The records a cell counts (drill-down)."""
+    cell = form.row(row_code).cells[column]
+    metric = REGISTRY[cell.metric]
+    family = LOADERS[metric.family](conn, month, origin)
+    return metric.count(family, month, cell.filter_dict)[1]
