@@ -287,6 +287,7 @@ def plan_treatment(rng: random.Random, chosen: list[PlannedReferral], people: li
             rehabs.append(_rehab(rng, referral.person, referral.outcome_day, today))
         elif referral.outcome == "completed" and referral.values["service"] == "methadone":
             episodes.append(_methadone(rng, referral.person, referral.outcome_day, today))
+    _cover_rehab_outcomes(rng, rehabs, people, today)
     month_end = add_months(today.replace(day=1), 1) - timedelta(days=1)
     if not any(_ends_in(values, today.replace(day=1), month_end) and not outcome for _, values, outcome in rehabs):
         ending = _rehab_ending_this_month(rng, people, start, today, month_end)
@@ -304,9 +305,22 @@ def _ends_in(values: dict[str, Any], first: date, last: date) -> bool:
     return bool(begins) and first <= add_months(date.fromisoformat(begins), values["term_months"]) <= last
 
 
-def _rehab(rng: random.Random, person: Person, registered: date, today: date) -> Rehab:
-    values: dict[str, Any] = {"registration_date": registered.isoformat(), "term_months": rng.choice((6, 6, 9, 12)),
-                              "provider": rng.choice(D.REHAB_PROVIDERS)}
+def _cover_rehab_outcomes(rng: random.Random, rehabs: list[Rehab], people: list[Person], today: date) -> None:
+    """A completed term and a dropped-out one, when the period is long enough for a 6-month term to end."""
+    latest = add_months(today.replace(day=1), -6) - timedelta(days=12)  # registered by then: over before this month
+    for result in ("completed", "dropped_out"):
+        pool = [p for p in people if not p.family and p.intake <= min(latest, p.end)
+                and p.group_on(p.intake) in ("dependent", "drug_user")]
+        if pool and not any(outcome.get("outcome") == result for *_, outcome in rehabs):
+            person = rng.choice(pool)
+            registered = day_between(rng, person.intake, min(latest, person.end))
+            rehabs.append(_rehab(rng, person, registered, today, term=6, result=result))
+
+
+def _rehab(rng: random.Random, person: Person, registered: date, today: date, *, term: int | None = None,
+           result: str | None = None) -> Rehab:
+    values: dict[str, Any] = {"registration_date": registered.isoformat(),
+                              "term_months": term or rng.choice((6, 6, 9, 12)), "provider": rng.choice(D.REHAB_PROVIDERS)}
     decided = registered + timedelta(days=rng.randint(3, 10))
     if decided > today:
         return person, values, {}  # registered, waiting for the commune's decision
@@ -315,12 +329,15 @@ def _rehab(rng: random.Random, person: Person, registered: date, today: date) ->
     ends = add_months(decided, values["term_months"])
     if ends >= today.replace(day=1):
         return person, values, {}
-    result = pick(rng, {"completed": 65, "dropped_out": 20, "transferred": 10, "ongoing": 5})
+    result = result or pick(rng, {"completed": 65, "dropped_out": 20, "transferred": 10, "ongoing": 5})
+    if result == "ongoing":
+        return person, values, {}  # the term is over but nobody has recorded how it went
     if result == "completed":
-        certified = min(today, ends + timedelta(days=rng.randint(0, 10)))
-        return person, values, {"outcome": "completed", "certificate_date": certified.isoformat(),
+        certified = min(today, ends + timedelta(days=rng.randint(0, 10))).isoformat()
+        return person, values, {"outcome": "completed", "outcome_date": certified, "certificate_date": certified,
                                 "certificate_no": D.REHAB_CERTIFICATE.format(n=rng.randint(1, 99))}
-    return person, values, {} if result == "ongoing" else {"outcome": result}
+    stopped = day_between(rng, decided + timedelta(days=30), ends)
+    return person, values, {"outcome": result, "outcome_date": stopped.isoformat()}
 
 
 def _rehab_ending_this_month(rng: random.Random, people: list[Person], start: date, today: date,

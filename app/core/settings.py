@@ -49,6 +49,7 @@ REGISTER_SETTINGS = {
         Setting("place_name", str, "", N_("Place name on forms")),
         Setting("auto_lock_minutes", int, 10, N_("Lock after minutes without use"), 1, 240),
         Setting("backups_kept", int, 10, N_("Backups kept"), 1, 100),
+        Setting("report_form", str, "", N_("Report form")),
     )
 }
 

@@ -17,6 +17,7 @@ from app.core.clock import utc_stamp
 from app.core.errors import UserError
 from app.core.i18n import N_
 from app.core.ids import uuid7
+from app.store.closed_months import closed_months_touched
 
 JSON_COLUMNS = {
     "clients": {"substances", "previous_treatments"},
@@ -42,6 +43,7 @@ class Change:
     action: str  # "created" | "updated" | "deleted"
     fields: tuple[str, ...] = ()
     client_id: str | None = None  # the client file this concerns, if any
+    closed_months: tuple[str, ...] = ()  # closed months whose numbers this change alters (amendments)
 
 
 def _encode(table: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -87,7 +89,8 @@ def insert(register, table: str, values: dict[str, Any], *, client_id: str | Non
     marks = ", ".join(f":{k}" for k in record)
     register.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", record)
     register.audit("record.create", table, record["id"], {"fields": sorted(values)})
-    return Change(table, record["id"], "created", tuple(sorted(values)), client_id)
+    touched = closed_months_touched(register.conn, table, values)
+    return Change(table, record["id"], "created", tuple(sorted(values)), client_id, tuple(touched))
 
 
 def update(register, table: str, record_id: str, values: dict[str, Any], *,
@@ -101,16 +104,17 @@ def update(register, table: str, record_id: str, values: dict[str, Any], *,
     assignments = ", ".join(f"{k} = :{k}" for k in record)
     register.conn.execute(f"UPDATE {table} SET {assignments} WHERE id = :_id", {**record, "_id": record_id})
     register.audit("record.update", table, record_id, {"fields": sorted(changed)})
-    return Change(table, record_id, "updated", tuple(sorted(changed)), client_id)
+    touched = closed_months_touched(register.conn, table, current, {**current, **changed})
+    return Change(table, record_id, "updated", tuple(sorted(changed)), client_id, tuple(touched))
 
 
 def tombstone(register, table: str, record_id: str, *, client_id: str | None = None) -> Change:
-    fetch(register.conn, table, record_id)
+    current = fetch(register.conn, table, record_id)
     record = {"deleted": 1, **_stamp(register)}
     assignments = ", ".join(f"{k} = :{k}" for k in record)
     register.conn.execute(f"UPDATE {table} SET {assignments} WHERE id = :_id", {**record, "_id": record_id})
     register.audit("record.delete", table, record_id)
-    return Change(table, record_id, "deleted", (), client_id)
+    return Change(table, record_id, "deleted", (), client_id, tuple(closed_months_touched(register.conn, table, current)))
 
 
 def viewed(register, table: str, record_id: str) -> None:

@@ -20,7 +20,7 @@ EVENT_DATES = {
     "client_groups": ("start_date",),
     "contacts": ("contact_date",),
     "referrals": ("referred_date", "outcome_date"),
-    "rehab_registrations": ("registration_date", "decision_date", "start_date", "certificate_date"),
+    "rehab_registrations": ("registration_date", "decision_date", "start_date", "outcome_date", "certificate_date"),
     "methadone_episodes": ("start_date", "end_date"),
     "groups": ("founded_date",),
     "group_members": ("joined_date", "left_date"),
@@ -132,6 +132,7 @@ def test_every_kind_group_service_outcome_and_reason_occurs(filled):
     sessions = register.conn.execute(
         "SELECT count(*) FROM contacts c WHERE kind = 'group' AND EXISTS"
         " (SELECT 1 FROM contact_participants p WHERE p.contact_id = c.id)").fetchone()[0]
+    assert {"completed", "dropped_out", "ongoing"} <= found("SELECT outcome FROM rehab_registrations")
     assert sessions and not register.conn.execute(
         "SELECT count(*) FROM contacts WHERE kind = 'community' AND attendee_count IS NULL").fetchone()[0]
     assert not register.conn.execute(

@@ -1,0 +1,101 @@
+"""The monthly report a unit prints: its form, its numbers, its header facts, its amendments.
+
+Every output (screen, PDF, XLSX, CSV, JSON) is made from a `MonthlyReport`,
+so they always show the same numbers.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+
+from app.core.clock import today
+from app.core.unit import RegisterRole, Unit
+from app.reports.engine import FormResult, compute, compute_district
+from app.reports.form_file import FormFile, default_form, parse_form
+from app.reports.period import Month
+from app.store import settings as register_settings
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """A number of a closed month that changed after it was closed."""
+
+    month: Month
+    row: str
+    column: str
+    closed_value: int
+    current_value: int
+    point: str | None = None  # district forms: which point's number changed
+
+
+@dataclass(frozen=True)
+class Closure:
+    month: Month
+    closed_at: str
+    closed_by: str  # full name of the chair who closed it
+    digest: str     # SHA-256 of the frozen numbers
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    result: FormResult
+    unit: Unit
+    office_name: str
+    place_name: str
+    made_on: str                     # ISO date printed as "…, ngày dd tháng mm năm yyyy"
+    closure: Closure | None = None   # set when this month is closed: the numbers shown are the frozen ones
+    amendments: list[Amendment] = field(default_factory=list)
+
+    @property
+    def form(self) -> FormFile:
+        return self.result.form
+
+    @property
+    def month(self) -> Month:
+        return self.result.month
+
+    @property
+    def district(self) -> bool:
+        return self.unit.role is RegisterRole.DISTRICT
+
+
+def chosen_form(conn) -> FormFile:
+    """The form the administrator chose (stored in the register), else the built-in default."""
+    text = register_settings.get(conn, "report_form")
+    if not text:
+        return default_form()
+    return parse_form(tomllib.loads(text), "report_form")
+
+
+def choose_form(register, toml_text: str) -> FormFile:
+    """Check a form file and make it this register's form (administrators)."""
+    form = parse_form(tomllib.loads(toml_text), "report_form")
+    register_settings.update(register, {"report_form": toml_text})
+    return form
+
+
+def current_numbers(conn, form: FormFile, month: Month, district: bool) -> FormResult:
+    return compute_district(conn, form, month) if district else compute(conn, form, month)
+
+
+def monthly_report(register, month: Month, form: FormFile | None = None) -> MonthlyReport:
+    from app.reports import closing
+
+    conn = register.conn
+    unit = register.unit()
+    form = form or chosen_form(conn)
+    district = unit.role is RegisterRole.DISTRICT
+    result = current_numbers(conn, form, month, district)
+    closure, frozen = closing.closed(conn, month, form)
+    if frozen is not None:
+        result = frozen
+    return MonthlyReport(
+        result=result,
+        unit=unit,
+        office_name=register_settings.get(conn, "office_name"),
+        place_name=register_settings.get(conn, "place_name"),
+        made_on=today().isoformat(),
+        closure=closure,
+        amendments=closing.amendments(conn, form, month, district),
+    )
