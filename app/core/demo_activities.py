@@ -319,8 +319,8 @@ def _cover_rehab_outcomes(rng: random.Random, rehabs: list[Rehab], people: list[
 
 def _rehab(rng: random.Random, person: Person, registered: date, today: date, *, term: int | None = None,
            result: str | None = None) -> Rehab:
-    values: dict[str, Any] = {"registration_date": registered.isoformat(),
-                              "term_months": term or rng.choice((6, 6, 9, 12)), "provider": rng.choice(D.REHAB_PROVIDERS)}
+    values: dict[str, Any] = {"registration_date": registered.isoformat(), "provider": rng.choice(D.REHAB_PROVIDERS),
+                              "term_months": term or rng.choice((6, 6, 9, 12))}
     decided = registered + timedelta(days=rng.randint(3, 10))
     if decided > today:
         return person, values, {}  # registered, waiting for the commune's decision

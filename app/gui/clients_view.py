@@ -24,6 +24,7 @@ from app.gui.client_file import ClientFile
 from app.gui.client_form import NewClientDialog
 from app.gui.import_dialog import ImportDialog
 from app.gui.session import Session
+from app.gui.tables import compact_rows
 from app.gui.widgets import heading
 from app.store import search
 from app.store.search import ClientHit
@@ -135,7 +136,7 @@ class ClientsView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
+        compact_rows(self.table)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 

@@ -67,7 +67,7 @@ class AppController(QObject):
 
     def _wizard_cancelled(self, wizard: SetupWizard) -> None:
         if wizard.register is not None:  # created, then closed before finishing
-            register = wizard.register
+            register, wizard.register = wizard.register, None
             self.runner.run(register.close)
 
     def _created(self, register) -> None:
@@ -149,6 +149,8 @@ class AppController(QObject):
 
     def shutdown(self) -> None:
         self.idle.stop()
+        if isinstance(self.window, SetupWizard) and self.window.register is not None:
+            self.runner.run(self.window.register.close)  # created, but the wizard was never finished
         if self.session is not None:
             self.session.close()
             self.session = None

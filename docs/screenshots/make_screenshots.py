@@ -1,6 +1,9 @@
-"""Render the screens offscreen into docs/screenshots/*.png (Vietnamese, 1366×768 class sizes).
+"""Render the screens offscreen into docs/screenshots/*.png at 1366×768, in Vietnamese.
 
-    TUVAN_KDF_TARGET_MS=0 QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/make_screenshots.py
+    make screenshots      (or: .venv/bin/python docs/screenshots/make_screenshots.py [vi|en])
+
+A demo register (tuvan demo data) is made in a temporary folder; nothing
+outside docs/screenshots/ is touched.
 """
 
 import os
@@ -15,13 +18,20 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
 from app.core.i18n import set_language  # noqa: E402
+from app.core.unit import make_unit  # noqa: E402
 from app.gui.controller import AppController  # noqa: E402
 from app.gui.launch import make_app  # noqa: E402
+from app.store import demo  # noqa: E402
 from app.store.machine_config import MachineConfig  # noqa: E402
+from app.store.register import create_register  # noqa: E402
 
-set_language(sys.argv[1] if len(sys.argv) > 1 else "vi")
+WIDTH, HEIGHT = 1366, 768
+PASSPHRASE = "demo-tuvan-2026"
+language = sys.argv[1] if len(sys.argv) > 1 else "vi"
+suffix = "" if language == "vi" else f"-{language}"
+set_language(language)
 app = make_app([])
-work = Path(tempfile.mkdtemp())
+work = Path(tempfile.mkdtemp(prefix="tuvan-shots-"))
 
 
 def pump(seconds: float) -> None:
@@ -31,13 +41,21 @@ def pump(seconds: float) -> None:
         time.sleep(0.01)
 
 
+def wait_for(condition, timeout: float = 10.0) -> None:
+    end = time.time() + timeout
+    while not condition() and time.time() < end:
+        pump(0.05)
+
+
 def shot(widget, name: str) -> None:
-    pump(0.3)
-    widget.grab().save(str(HERE / f"{name}.png"))
-    print(HERE / f"{name}.png")
+    pump(0.4)
+    path = HERE / f"{name}{suffix}.png"
+    widget.grab().save(str(path))
+    print(path)
 
 
-controller = AppController(MachineConfig(work / "config.json"), work / "register")
+# --- first run: the setup wizard on an empty folder -----------------------------------
+controller = AppController(MachineConfig(work / "config.json"), work / "wizard-register")
 controller.start()
 wizard = controller.window
 wizard.resize(760, 560)
@@ -48,35 +66,63 @@ page.office.setText("Ủy ban nhân dân xã Mỹ Hòa")
 shot(wizard, "01-wizard-unit")
 wizard.next()
 wizard.admin_page.full_name.setText("Nguyễn Văn Đức")
-wizard.admin_page.fields.first.setText("trâu vàng")
-wizard.admin_page.fields.second.setText("trâu vàng")
-shot(wizard, "02-wizard-admin")
 wizard.admin_page.fields.first.setText("trâu vàng ăn cỏ non")
 wizard.admin_page.fields.second.setText("trâu vàng ăn cỏ non")
+shot(wizard, "02-wizard-admin")
 wizard.next()
-pump(1.5)
+wait_for(lambda: wizard.recovery_page.key.text() != "")
 shot(wizard, "03-wizard-recovery")
-wizard.recovery_page.confirm.setChecked(True)
-wizard.accept()
-pump(1.0)
-main = controller.window
-main.resize(1366, 740)
-shot(main, "04-main-today")
-main.show_screen("settings")
-view = main.screens["settings"]
-for index, name in enumerate(("05-settings-general", "06-settings-unit", "07-settings-users", "08-settings-backups",
-                              "09-settings-passphrase")):
-    view.tabs.setCurrentIndex(index)
-    shot(main, name)
-controller.lock()
-pump(0.5)
-controller.window.passphrase.setText("sai")
-controller.window.try_unlock()
-pump(1.0)
-shot(controller.window, "10-unlock-wrong")
-controller.window.open_recovery()
-pump(0.3)
-from app.gui.unlock_window import RecoveryDialog  # noqa: E402
+wizard.close()  # cancelling after creation closes the new register on the worker
+controller.shutdown()
 
-shot(controller.window.findChild(RecoveryDialog), "11-recovery-dialog")
+# --- daily work on a demo register ------------------------------------------------------
+unit = make_unit("point", "MYHOA-01", "Điểm tư vấn, chăm sóc, hỗ trợ điều trị nghiện xã Mỹ Hòa",
+                 "Ủy ban nhân dân xã Mỹ Hòa")
+register, _recovery = create_register(work / "register", unit=unit, admin_login="admin",
+                                      admin_full_name="Nguyễn Văn Đức", passphrase=PASSPHRASE)
+demo.fill(register)
+register.close()
+
+controller = AppController(MachineConfig(work / "config.json"), work / "register", "admin")
+controller.start()
+unlock_window = controller.window
+unlock_window.passphrase.setText("sai mật khẩu")
+unlock_window.try_unlock()
+wait_for(lambda: unlock_window.error.text() != "")
+shot(unlock_window, "04-unlock-wrong")
+pump(2.5)  # the first failure costs no waiting time; let the button come back
+unlock_window.passphrase.setText(PASSPHRASE)
+unlock_window.try_unlock()
+wait_for(lambda: controller.session is not None)
+main = controller.window
+main.resize(WIDTH, HEIGHT)
+pump(1.0)
+shot(main, "05-today")
+
+main.show_screen("clients")
+clients_view = main.screens["clients"]
+wait_for(lambda: clients_view.model.rowCount() > 0)
+shot(main, "06-clients-list")
+clients_view.search_box.setText("nguyen van")
+wait_for(lambda: clients_view.model.text == "nguyen van")
+shot(main, "07-clients-search")
+clients_view.open_client(clients_view.model.hit(0).id)
+file = clients_view.file
+wait_for(lambda: file.data is not None)
+for index, name in enumerate(("08-client-profile", "09-client-contacts", "10-client-referrals",
+                              "11-client-treatment", "12-client-consent", "13-client-history")):
+    file.tabs.setCurrentIndex(index)
+    shot(main, name)
+
+for key, name in (("activities", "14-activities"), ("groups", "15-groups"), ("reports", "16-reports")):
+    if key in main.screens:
+        main.show_screen(key)
+        pump(1.0)
+        shot(main, name)
+
+main.show_screen("settings")
+settings = main.screens["settings"]
+for index in range(settings.tabs.count()):
+    settings.tabs.setCurrentIndex(index)
+    shot(main, f"17-settings-{index + 1}")
 controller.shutdown()
