@@ -93,16 +93,21 @@ class AppController(QObject):
         self.opened.emit()
 
     def _build_main(self) -> None:
+        from app.gui.amendment_notice import AmendmentNotice
+        from app.gui.reports_view import ReportsView
+
         session = self.session
         window = MainWindow(session, {
             "today": lambda: TodayView(session),
             "clients": lambda: ClientsView(session),
             "activities": lambda: ActivitiesView(session),
             "groups": lambda: GroupsView(session),
+            "reports": lambda: ReportsView(session),
             "settings": lambda: SettingsView(session, current_language(), self.change_language),
         })
         window.lock_requested.connect(self.lock)
         window.backup_requested.connect(self.back_up)
+        AmendmentNotice(session, window.statusBar())  # owned by the status bar it writes to
         if "clients" in window.screens:
             clients_view = window.screens["clients"]
 

@@ -25,7 +25,9 @@ class DuplicateCode(InvalidInput):
 def next_code(conn, origin: str) -> str:
     """The point's next record code: MYHOA-01-0001, -0002, …"""
     highest = 0
-    for (code,) in conn.execute("SELECT code FROM clients WHERE origin = ? AND code LIKE ?", (origin, f"{origin}-%")):
+    # Longest, then greatest, numbered codes first: the top few hold the maximum without reading all.
+    for (code,) in conn.execute("SELECT code FROM clients WHERE origin = ? AND code GLOB ?"
+                                " ORDER BY length(code) DESC, code DESC LIMIT 50", (origin, f"{origin}-[0-9]*")):
         match = re.fullmatch(rf"{re.escape(origin)}-(\d+)", code)
         if match:
             highest = max(highest, int(match.group(1)))
