@@ -12,7 +12,7 @@ from app.core.errors import InvalidInput
 from app.core.i18n import N_
 from app.core.ids import uuid7
 from app.core.roles import Permission
-from app.core.text import clean, fold, sort_key, split_name
+from app.core.text import clean, fold, split_name
 from app.store import catalogs, records, search
 from app.store.records import Change
 from app.store.search import ClientHit
@@ -36,13 +36,7 @@ def next_code(conn, origin: str) -> str:
 
 def _store_derived(register, client_id: str) -> None:
     """Keep the sort key and the search index in step with the stored row."""
-    row = register.conn.execute("SELECT * FROM clients WHERE id = ?", (client_id,))
-    names = [d[0] for d in row.description]
-    data = dict(zip(names, row.fetchone()))
-    key = sort_key(data["full_name"] or data["alias"])
-    if key != data["sort_key"]:
-        register.conn.execute("UPDATE clients SET sort_key = ? WHERE id = ?", (key, client_id))
-    search.index_client(register.conn, data["seq"], data)
+    search.reindex(register.conn, [client_id])
 
 
 def _check_code(conn, code: str, exclude_id: str | None = None) -> None:

@@ -122,3 +122,19 @@ def hits_by_id(conn, ids: list[str]) -> list[ClientHit]:
     found = {row[0]: ClientHit(*row) for row in conn.execute(
         f"SELECT {_HIT_COLUMNS} FROM clients c WHERE c.id IN ({marks})", ids)}
     return [found[i] for i in ids if i in found]
+
+
+def reindex(conn, client_ids: list[str]) -> None:
+    """Recompute the sort key and search words of clients written by a merge."""
+    from app.core.text import sort_key
+
+    for start in range(0, len(client_ids), 500):
+        batch = client_ids[start:start + 500]
+        cursor = conn.execute(f"SELECT * FROM clients WHERE id IN ({','.join('?' * len(batch))})", batch)
+        names = [d[0] for d in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values))
+            key = sort_key(row["full_name"] or row["alias"])
+            if key != row["sort_key"]:
+                conn.execute("UPDATE clients SET sort_key = ? WHERE seq = ?", (key, row["seq"]))
+            index_client(conn, row["seq"], row)

@@ -1,0 +1,70 @@
+"""What the district has from each point: bundles, gaps in numbers and change ranges, fork alarms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class PointChain:
+    point: str
+    unit_name: str = ""
+    bundles: list[int] = field(default_factory=list)
+    last_bundle_made: str | None = None
+    last_import: str | None = None
+    missing_bundles: list[int] = field(default_factory=list)
+    missing_changes: list[tuple[int, int]] = field(default_factory=list)
+    contiguous_upto: int = 0                       # every change 1..N has arrived
+    open_alarms: list[dict] = field(default_factory=list)
+
+
+def _merge_ranges(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for first, last in sorted(ranges):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    return [(a, b) for a, b in merged]
+
+
+def chain_of(conn, point: str) -> PointChain:
+    rows = conn.execute("SELECT seq, first_change, last_change, created_at, imported_at FROM bundles_received"
+                        " WHERE sender = ? ORDER BY seq", (point,)).fetchall()
+    chain = PointChain(point)
+    name = conn.execute("SELECT unit_name FROM trusted_keys WHERE unit_code = ? ORDER BY active DESC LIMIT 1",
+                        (point,)).fetchone()
+    chain.unit_name = name[0] if name else ""
+    chain.bundles = [r[0] for r in rows]
+    if rows:
+        chain.last_bundle_made = max(r[3] for r in rows)
+        chain.last_import = max(r[4] for r in rows)
+        chain.missing_bundles = sorted(set(range(1, max(chain.bundles) + 1)) - set(chain.bundles))
+        covered = _merge_ranges([(r[1], r[2]) for r in rows if r[1] <= r[2]])
+        expected_from = 1
+        for first, last in covered:
+            if first > expected_from:
+                chain.missing_changes.append((expected_from, first - 1))
+            expected_from = last + 1
+        chain.contiguous_upto = covered[0][1] if covered and covered[0][0] <= 1 else 0
+    chain.open_alarms = [dict(zip(("seq", "kind", "raised_at"), r)) for r in conn.execute(
+        "SELECT seq, kind, raised_at FROM sync_alarms WHERE sender = ? AND acknowledged_at IS NULL ORDER BY seq",
+        (point,))]
+    return chain
+
+
+def all_chains(conn) -> list[PointChain]:
+    points = {r[0] for r in conn.execute("SELECT unit_code FROM trusted_keys WHERE role = 'point'")}
+    points |= {r[0] for r in conn.execute("SELECT DISTINCT sender FROM bundles_received")}
+    return [chain_of(conn, point) for point in sorted(points)]
+
+
+def acknowledge_alarm(register, point: str, seq: int) -> None:
+    from app.core.clock import utc_stamp
+    from app.core.roles import Permission
+
+    register.require(Permission.MANAGE_SETTINGS)
+    with register.transaction():
+        register.conn.execute("UPDATE sync_alarms SET acknowledged_at = ?, acknowledged_by = ? WHERE sender = ?"
+                              " AND seq = ? AND acknowledged_at IS NULL", (utc_stamp(), register.user.id, point, seq))
+        register.audit("bundle.fork_acknowledged", "sync_alarms", f"{point}:{seq}")

@@ -1,0 +1,89 @@
+"""The signed file container shared by bundles (.tvb) and receipts (.tvr).
+
+    MAGIC (8 bytes) | header length (u32, big-endian) | header (canonical JSON, UTF-8)
+    | Ed25519 signature over MAGIC + length + header (64 bytes) | payload (header.payload.length bytes)
+
+Reading never trusts a length it has not bounded and never decrypts
+anything: it returns the parts for the caller to verify (docs/bundle-format.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+from dataclasses import dataclass
+from typing import Any
+
+from app.core.errors import UserError
+from app.core.i18n import N_
+
+MAGIC = b"TUVANSY1"
+SIGNATURE_BYTES = 64
+MAX_HEADER_BYTES = 256 * 1024
+MAX_PAYLOAD_BYTES = 1024 * 1024 * 1024
+
+
+class BundleRejected(UserError):
+    """A bundle or receipt that must not be used; nothing was changed."""
+
+    exit_code = 2
+    template = N_("The file {file} was rejected: {reason}. Nothing was changed.")
+
+
+@dataclass(frozen=True)
+class Container:
+    header: dict[str, Any]
+    header_bytes: bytes
+    signed_part: bytes
+    signature: bytes
+    payload: bytes
+    file_hash: str
+
+
+def canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def write(header: dict[str, Any], sign, payload: bytes = b"") -> bytes:
+    """The file's bytes; `sign(message) -> 64-byte signature`."""
+    header_bytes = canonical(header)
+    signed = MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes
+    signature = sign(signed)
+    if len(signature) != SIGNATURE_BYTES:
+        raise ValueError("an Ed25519 signature has 64 bytes")
+    return signed + signature + payload
+
+
+def read(data: bytes, file: str) -> Container:
+    def reject(reason: str) -> BundleRejected:
+        return BundleRejected(file=file, reason=reason)
+
+    if len(data) < len(MAGIC) + 4 or data[:len(MAGIC)] != MAGIC:
+        raise reject(N_("it is not a Tư Vấn bundle or receipt"))
+    (length,) = struct.unpack(">I", data[len(MAGIC):len(MAGIC) + 4])
+    if length > MAX_HEADER_BYTES:
+        raise reject(N_("its header is unreasonably large"))
+    start = len(MAGIC) + 4
+    end = start + length
+    if len(data) < end + SIGNATURE_BYTES:
+        raise reject(N_("the file is truncated"))
+    header_bytes = data[start:end]
+    try:
+        header = json.loads(header_bytes.decode("utf-8"))
+        if not isinstance(header, dict):
+            raise ValueError
+    except (UnicodeDecodeError, ValueError):
+        raise reject(N_("its header is damaged")) from None
+    if canonical(header) != header_bytes:
+        raise reject(N_("its header is not in canonical form"))
+    payload = data[end + SIGNATURE_BYTES:]
+    declared = header.get("payload", {}).get("length", 0) if isinstance(header.get("payload", {}), dict) else -1
+    if not isinstance(declared, int) or declared < 0 or declared > MAX_PAYLOAD_BYTES:
+        raise reject(N_("its header is damaged"))
+    if len(payload) < declared:
+        raise reject(N_("the file is truncated"))
+    if len(payload) > declared:
+        raise reject(N_("the file has extra bytes at the end"))
+    return Container(header, header_bytes, data[:end], data[end:end + SIGNATURE_BYTES], payload,
+                     hashlib.sha256(data).hexdigest())

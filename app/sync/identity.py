@@ -1,0 +1,303 @@
+"""Identities: each register's signing (Ed25519) and receiving (X25519) keys, and pinned peers.
+
+Keys are made when first needed and kept inside the encrypted register.
+A public identity travels as a small file; the other side pins it only after
+the user compared its fingerprint (read aloud in groups, or scanned as a QR
+code). A key change is announced in a statement signed with the old key, so
+a pinned peer can follow it without a new comparison.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
+
+from app.core.clock import utc_stamp
+from app.core.errors import UserError
+from app.core.i18n import N_
+from app.core.recovery_key import ALPHABET
+from app.core.roles import Permission
+
+IDENTITY_FORMAT = "tuvan-identity"
+KEY_CHANGE_FORMAT = "tuvan-key-change"
+_RAW = serialization.Encoding.Raw
+
+
+class IdentityInvalid(UserError):
+    exit_code = 2
+    template = N_("The key file cannot be used: {reason}. Ask the other office for its key file again.")
+
+
+class FingerprintMismatch(UserError):
+    exit_code = 2
+    template = N_("The fingerprint you typed does not match this key file ({actual}). Do not trust it: "
+                  "compare the fingerprint with the other office by phone or in person.")
+
+
+class UnknownPeer(UserError):
+    exit_code = 2
+    template = N_("No trusted key matches {what}. Import and confirm the other office's key first (tuvan trust).")
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def unb64(text: str) -> bytes:
+    return base64.b64decode(str(text).encode("ascii"), validate=True)
+
+
+def canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def fingerprint(sign_public: bytes, enc_public: bytes) -> str:
+    """160 bits of SHA-256 over both public keys, as 8 groups of 4 Crockford base32 characters."""
+    digest = int.from_bytes(hashlib.sha256(b"tuvan-identity-v1" + sign_public + enc_public).digest()[:20], "big")
+    chars = "".join(ALPHABET[(digest >> (5 * i)) & 31] for i in reversed(range(32)))
+    return " ".join(chars[i:i + 4] for i in range(0, 32, 4))
+
+
+def normalize_fingerprint(text: str) -> str:
+    """Accept what people type: any case, spaces or dashes, O for 0 and I/L for 1."""
+    table = str.maketrans({"O": "0", "I": "1", "L": "1"})
+    chars = "".join(c for c in str(text).upper().translate(table) if c.isalnum())
+    return " ".join(chars[i:i + 4] for i in range(0, len(chars), 4))
+
+
+@dataclass(frozen=True)
+class Keys:
+    """This register's current private keys."""
+
+    sign: ed25519.Ed25519PrivateKey
+    enc: x25519.X25519PrivateKey
+
+    @property
+    def sign_public(self) -> bytes:
+        return self.sign.public_key().public_bytes(_RAW, serialization.PublicFormat.Raw)
+
+    @property
+    def enc_public(self) -> bytes:
+        return self.enc.public_key().public_bytes(_RAW, serialization.PublicFormat.Raw)
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.sign_public, self.enc_public)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A public identity: what another office pins."""
+
+    role: str
+    unit_code: str
+    unit_name: str
+    register_id: str
+    sign_public: bytes
+    enc_public: bytes
+    points: tuple[str, ...] = field(default=())
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.sign_public, self.enc_public)
+
+    def to_dict(self) -> dict:
+        return {"format": IDENTITY_FORMAT, "version": 1, "role": self.role, "unit_code": self.unit_code,
+                "unit_name": self.unit_name, "register_id": self.register_id,
+                "sign_public": b64(self.sign_public), "enc_public": b64(self.enc_public),
+                "points": list(self.points), "fingerprint": self.fingerprint}
+
+    def to_bytes(self) -> bytes:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1).encode() + b"\n"
+
+    def verify(self, signature: bytes, message: bytes) -> bool:
+        try:
+            ed25519.Ed25519PublicKey.from_public_bytes(self.sign_public).verify(signature, message)
+            return True
+        except (InvalidSignature, ValueError):
+            return False
+
+    @property
+    def enc_key(self) -> x25519.X25519PublicKey:
+        return x25519.X25519PublicKey.from_public_bytes(self.enc_public)
+
+
+def identity_from_dict(data: Any) -> Identity:
+    try:
+        if data.get("format") != IDENTITY_FORMAT or data.get("version") != 1:
+            raise ValueError("not a Tư Vấn key file")
+        identity = Identity(str(data["role"]), str(data["unit_code"]), str(data.get("unit_name", "")),
+                            str(data["register_id"]), unb64(data["sign_public"]), unb64(data["enc_public"]),
+                            tuple(str(p) for p in data.get("points", [])))
+        if identity.role not in ("point", "district") or len(identity.sign_public) != 32 \
+                or len(identity.enc_public) != 32:
+            raise ValueError("damaged key")
+        ed25519.Ed25519PublicKey.from_public_bytes(identity.sign_public)
+        x25519.X25519PublicKey.from_public_bytes(identity.enc_public)
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        raise IdentityInvalid(reason=str(error)) from None
+    return identity
+
+
+def identity_from_bytes(data: bytes) -> Identity:
+    try:
+        return identity_from_dict(json.loads(data))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise IdentityInvalid(reason="not a Tư Vấn key file") from None
+
+
+# --- own keys ----------------------------------------------------------------------
+
+def _new_keys() -> Keys:
+    return Keys(ed25519.Ed25519PrivateKey.generate(), x25519.X25519PrivateKey.generate())
+
+
+def _store(conn, keys: Keys, key_change: str | None = None) -> None:
+    private = serialization.NoEncryption()
+    conn.execute(
+        "INSERT INTO identity_keys (fingerprint, sign_private, sign_public, enc_private, enc_public, created_at,"
+        " key_change) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (keys.fingerprint, keys.sign.private_bytes(_RAW, serialization.PrivateFormat.Raw, private),
+         keys.sign_public, keys.enc.private_bytes(_RAW, serialization.PrivateFormat.Raw, private),
+         keys.enc_public, utc_stamp(), key_change))
+
+
+def own_keys(register, *, create: bool = True) -> Keys:
+    """The current keys, made (and stored in the register) the first time they are needed."""
+    row = register.conn.execute(
+        "SELECT sign_private, enc_private FROM identity_keys WHERE retired_at IS NULL"
+        " ORDER BY created_at DESC LIMIT 1").fetchone()
+    if row is not None:
+        return Keys(ed25519.Ed25519PrivateKey.from_private_bytes(row[0]),
+                    x25519.X25519PrivateKey.from_private_bytes(row[1]))
+    if not create:
+        raise UnknownPeer(what="this register")
+    keys = _new_keys()
+    with register.transaction():
+        _store(register.conn, keys)
+        register.audit("keys.create", "identity_keys", keys.fingerprint)
+    return keys
+
+
+def all_own_keys(conn) -> list[Keys]:
+    """Current and retired keys (a bundle sealed to an old key can still be opened)."""
+    return [Keys(ed25519.Ed25519PrivateKey.from_private_bytes(a), x25519.X25519PrivateKey.from_private_bytes(b))
+            for a, b in conn.execute("SELECT sign_private, enc_private FROM identity_keys ORDER BY created_at DESC")]
+
+
+def own_identity(register) -> Identity:
+    keys = own_keys(register)
+    unit = register.unit()
+    points = tuple(trusted_points(register.conn)) if unit.role.value == "district" else ()
+    return Identity(unit.role.value, unit.code, unit.name, register.register_id, keys.sign_public,
+                    keys.enc_public, points)
+
+
+def latest_key_change(conn) -> dict | None:
+    row = conn.execute("SELECT key_change FROM identity_keys WHERE retired_at IS NULL AND key_change IS NOT NULL"
+                       " ORDER BY created_at DESC LIMIT 1").fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def rotate_keys(register) -> dict:
+    """New keys; returns the key-change statement signed with the old key (also sent in bundles)."""
+    register.require(Permission.MANAGE_SETTINGS)
+    old = own_keys(register)
+    new = _new_keys()
+    unit = register.unit()
+    statement = {"format": KEY_CHANGE_FORMAT, "version": 1, "unit_code": unit.code,
+                 "old_fingerprint": old.fingerprint, "new": Identity(
+                     unit.role.value, unit.code, unit.name, register.register_id, new.sign_public,
+                     new.enc_public).to_dict(), "made_at": utc_stamp()}
+    announcement = {"statement": statement, "signature": b64(old.sign.sign(canonical(statement)))}
+    with register.transaction():
+        register.conn.execute("UPDATE identity_keys SET retired_at = ? WHERE fingerprint = ?",
+                              (utc_stamp(), old.fingerprint))
+        _store(register.conn, new, json.dumps(announcement, ensure_ascii=False))
+        register.audit("keys.rotate", "identity_keys", new.fingerprint, {"old": old.fingerprint})
+    return announcement
+
+
+# --- pinned peers -------------------------------------------------------------------
+
+_TRUSTED = "fingerprint, role, unit_code, unit_name, register_id, sign_public, enc_public, points, active"
+
+
+def _identity(row) -> Identity:
+    return Identity(row[1], row[2], row[3], row[4], bytes(row[5]), bytes(row[6]), tuple(json.loads(row[7])))
+
+
+def pin(register, identity: Identity, typed_fingerprint: str) -> Identity:
+    """Trust `identity` after checking the fingerprint the user compared (administrators)."""
+    register.require(Permission.MANAGE_SETTINGS)
+    if normalize_fingerprint(typed_fingerprint) != identity.fingerprint:
+        raise FingerprintMismatch(actual=identity.fingerprint)
+    _pin(register, identity)
+    return identity
+
+
+def _pin(register, identity: Identity, replaces: str | None = None) -> None:
+    with register.transaction():
+        register.conn.execute(
+            "INSERT INTO trusted_keys (fingerprint, role, unit_code, unit_name, register_id, sign_public, enc_public,"
+            " points, pinned_at, pinned_by, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
+            " ON CONFLICT(fingerprint) DO UPDATE SET unit_name = excluded.unit_name, points = excluded.points,"
+            " active = 1, replaced_by = NULL",
+            (identity.fingerprint, identity.role, identity.unit_code, identity.unit_name, identity.register_id,
+             identity.sign_public, identity.enc_public, json.dumps(list(identity.points)), utc_stamp(),
+             register.user.id))
+        if replaces:
+            register.conn.execute("UPDATE trusted_keys SET active = 0, replaced_by = ? WHERE fingerprint = ?",
+                                  (identity.fingerprint, replaces))
+        register.audit("keys.trust", "trusted_keys", identity.fingerprint,
+                       {"unit_code": identity.unit_code, "role": identity.role, "replaces": replaces})
+
+
+def follow_key_change(register, announcement: dict) -> Identity:
+    """Pin a peer's new key if its announcement is signed by the key we trust for that unit."""
+    try:
+        statement = announcement["statement"]
+        signature = unb64(announcement["signature"])
+        if statement.get("format") != KEY_CHANGE_FORMAT:
+            raise ValueError("not a key change")
+        old = trusted(register.conn, statement["old_fingerprint"])
+        new = identity_from_dict(statement["new"])
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise IdentityInvalid(reason=str(error)) from None
+    if old is None:
+        raise UnknownPeer(what=str(statement.get("old_fingerprint")))
+    if new.unit_code != old.unit_code or new.role != old.role or not old.verify(signature, canonical(statement)):
+        raise IdentityInvalid(reason="the key change is not signed by the trusted key of this unit")
+    if trusted(register.conn, new.fingerprint) is None:
+        _pin(register, Identity(new.role, new.unit_code, new.unit_name, new.register_id, new.sign_public,
+                                new.enc_public, old.points), replaces=old.fingerprint)
+    return new
+
+
+def trusted(conn, fingerprint_text: str, *, include_inactive: bool = True) -> Identity | None:
+    row = conn.execute(f"SELECT {_TRUSTED} FROM trusted_keys WHERE fingerprint = ?"
+                       + ("" if include_inactive else " AND active = 1"),
+                       (normalize_fingerprint(fingerprint_text),)).fetchone()
+    return _identity(row) if row else None
+
+
+def trusted_list(conn, role: str | None = None, *, active_only: bool = True) -> list[Identity]:
+    sql = f"SELECT {_TRUSTED} FROM trusted_keys WHERE 1 = 1"
+    params: list = []
+    if role:
+        sql += " AND role = ?"
+        params.append(role)
+    if active_only:
+        sql += " AND active = 1"
+    return [_identity(r) for r in conn.execute(sql + " ORDER BY unit_code", params)]
+
+
+def trusted_points(conn) -> list[str]:
+    return sorted({identity.unit_code for identity in trusted_list(conn, "point")})

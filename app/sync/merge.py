@@ -1,0 +1,377 @@
+"""Importing bundles: verify before decrypting, check every record, dry run, then one transaction.
+
+Order of checks (docs/bundle-format.md): container shape and sizes; the
+sender's key is pinned; the Ed25519 signature over the header; the payload's
+SHA-256; a sealed key for us; decryption and decompression within the
+declared sizes; every record's table, columns, values and origin. Only a
+bundle that passes all of them is applied, all at once, version-wins, so
+importing again (in any order) changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.core.clock import utc_stamp
+from app.core.i18n import N_, _
+from app.core.roles import Permission
+from app.core.text import fold
+from app.store import search
+from app.store.records import SYNCED_TABLES
+from app.sync import container, identity, payload
+from app.sync.container import BundleRejected
+from app.sync.export import BUNDLE_FORMAT, LOCAL_COLUMNS
+
+MAX_TEXT = 20_000
+MAX_RECORDS = 5_000_000
+_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+REJECTED_SHOWN = 20
+
+
+@dataclass
+class TableCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+
+@dataclass(frozen=True)
+class PossibleSamePerson:
+    incoming: dict          # the arriving client (id, code, name, birth year, origin)
+    existing: dict          # a client of another point
+    reason: str             # "citizen_id" | "name_year_sex"
+
+
+@dataclass
+class ImportPlan:
+    file: str
+    header: dict
+    sender: identity.Identity
+    file_hash: str
+    status: str                              # "new" | "already_imported" | "fork"
+    counts: dict[str, TableCounts] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    duplicates: list[PossibleSamePerson] = field(default_factory=list)
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+    key_change: dict | None = None
+    unit_name: str = ""
+
+    @property
+    def seq(self) -> int:
+        return self.header["seq"]
+
+    @property
+    def sender_code(self) -> str:
+        return self.sender.unit_code
+
+    @property
+    def rejected(self) -> int:
+        return sum(c.rejected for c in self.counts.values())
+
+    def totals(self) -> TableCounts:
+        total = TableCounts()
+        for c in self.counts.values():
+            total.new += c.new
+            total.updated += c.updated
+            total.unchanged += c.unchanged
+            total.rejected += c.rejected
+        return total
+
+
+def show(data: bytes, file: str) -> dict:
+    """The header of a bundle or receipt, read without any key (nothing is verified)."""
+    return container.read(data, file).header
+
+
+def _reject(file: str, reason: str) -> BundleRejected:
+    return BundleRejected(file=file, reason=reason)
+
+
+def _header_fields(header: dict, file: str) -> None:
+    try:
+        ok = (header["format"] == BUNDLE_FORMAT and header["version"] == 1
+              and isinstance(header["sender"]["fingerprint"], str) and isinstance(header["sender"]["unit_code"], str)
+              and isinstance(header["seq"], int) and header["seq"] >= 1
+              and isinstance(header["changes"]["first"], int) and isinstance(header["changes"]["last"], int)
+              and 0 < header["changes"]["first"] <= header["changes"]["last"] + 1
+              and isinstance(header["recipients"], list)
+              and isinstance(header["payload"]["sha256"], str) and isinstance(header["payload"]["raw_length"], int)
+              and isinstance(header["counts"], dict))
+    except (KeyError, TypeError):
+        ok = False
+    if not ok:
+        raise _reject(file, N_("it is not a Tư Vấn bundle of this version, or its header is damaged"))
+
+
+def _sender(conn, header: dict, file: str) -> tuple[identity.Identity, dict | None]:
+    fingerprint = header["sender"]["fingerprint"]
+    pinned = identity.trusted(conn, fingerprint, include_inactive=False)
+    if pinned is not None:
+        if pinned.unit_code != header["sender"]["unit_code"]:
+            raise _reject(file, N_("the sender's unit code does not match its key"))
+        return pinned, None
+    announcement = header.get("key_change")
+    if isinstance(announcement, dict):
+        new = _verified_key_change(conn, announcement)
+        if new is not None and new.fingerprint == fingerprint and new.unit_code == header["sender"]["unit_code"]:
+            return new, announcement
+    raise _reject(file, N_("it is signed by a key that is not trusted here (import and confirm the sender's key first)"))
+
+
+def _verified_key_change(conn, announcement: dict) -> identity.Identity | None:
+    try:
+        statement = announcement["statement"]
+        old = identity.trusted(conn, statement["old_fingerprint"], include_inactive=False)
+        new = identity.identity_from_dict(statement["new"])
+        signature = identity.unb64(announcement["signature"])
+    except (KeyError, TypeError, ValueError, AttributeError, identity.IdentityInvalid):
+        return None
+    if old is None or new.unit_code != old.unit_code or new.role != old.role:
+        return None
+    if not old.verify(signature, identity.canonical(statement)):
+        return None
+    return identity.Identity(new.role, new.unit_code, new.unit_name, new.register_id, new.sign_public,
+                             new.enc_public, old.points)
+
+
+def _open(conn, header: dict, box: container.Container, file: str) -> dict:
+    own = identity.all_own_keys(conn)
+    mine = {keys.fingerprint: keys for keys in own}
+    for entry in header["recipients"]:
+        keys = mine.get(entry.get("fingerprint") if isinstance(entry, dict) else None)
+        if keys is None:
+            continue
+        try:
+            key = payload.open_key(identity.unb64(entry["sealed_key"]), keys.enc)
+            return payload.open_payload(box.payload, key, header["payload"]["raw_length"])
+        except (payload.PayloadError, KeyError, ValueError):
+            raise _reject(file, N_("its contents do not decrypt or are damaged")) from None
+    raise _reject(file, N_("it is encrypted for another office, not for this register"))
+
+
+def _columns(conn) -> dict[str, set[str]]:
+    return {table: {row[1] for row in conn.execute(f"PRAGMA table_info({table})")} - LOCAL_COLUMNS
+            for table in SYNCED_TABLES}
+
+
+def _check_row(row: Any, columns: set[str], origins: set[str]) -> str | None:
+    if not isinstance(row, dict):
+        return _("not a record")
+    unknown = set(row) - columns
+    if unknown:
+        return _("unknown fields {names}").format(names=", ".join(sorted(unknown)[:3]))
+    for name in ("id", "origin", "version", "updated_at", "deleted"):
+        if name not in row:
+            return _("no {field}").format(field=name)
+    if not isinstance(row["id"], str) or not _ID.match(row["id"]):
+        return _("the id is not valid")
+    if row["origin"] not in origins:
+        return _("it belongs to {origin}, not to the sender").format(origin=str(row["origin"])[:30])
+    if not isinstance(row["version"], int) or isinstance(row["version"], bool) or row["version"] <= 0:
+        return _("the version is not valid")
+    if row["deleted"] not in (0, 1):
+        return _("the deletion mark is not valid")
+    for name, value in row.items():
+        if value is not None and not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            return _("a value of {field} is not valid").format(field=name)
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            return _("{field} is unreasonably long").format(field=name)
+    return None
+
+
+def _existing(conn, table: str, ids: list[str]) -> dict[str, tuple[int, str]]:
+    found = {}
+    for start in range(0, len(ids), 900):
+        batch = ids[start:start + 900]
+        for row_id, version, origin in conn.execute(
+                f"SELECT id, version, origin FROM {table} WHERE id IN ({','.join('?' * len(batch))})", batch):
+            found[row_id] = (version, origin)
+    return found
+
+
+def _status(conn, sender: str, seq: int, file_hash: str) -> str:
+    row = conn.execute("SELECT file_hash FROM bundles_received WHERE sender = ? AND seq = ?", (sender, seq)).fetchone()
+    if row is None:
+        return "new"
+    return "already_imported" if row[0] == file_hash else "fork"
+
+
+def plan_import(register, data: bytes, file: str) -> ImportPlan:
+    """Verify, decrypt and compare a bundle with the register: the dry run. Writes nothing."""
+    register.require(Permission.CASE_WORK)
+    conn = register.conn
+    box = container.read(data, file)
+    header = box.header
+    _header_fields(header, file)
+    sender, key_change = _sender(conn, header, file)
+    if not sender.verify(box.signature, box.signed_part):
+        raise _reject(file, N_("its signature does not match the sender's key (changed or forged)"))
+    if hashlib.sha256(box.payload).hexdigest() != header["payload"]["sha256"]:
+        raise _reject(file, N_("its contents were changed or damaged after it was signed"))
+    if register.unit().code == sender.unit_code:
+        raise _reject(file, N_("it was made by this register itself"))
+    document = _open(conn, header, box, file)
+    if (document.get("format") != "tuvan-records" or document.get("sender") != sender.unit_code
+            or document.get("seq") != header["seq"] or not isinstance(document.get("tables"), dict)):
+        raise _reject(file, N_("its contents do not match its header"))
+    plan = ImportPlan(file, header, sender, box.file_hash, _status(conn, sender.unit_code, header["seq"], box.file_hash),
+                      key_change=key_change)
+    unit = document.get("unit")
+    plan.unit_name = str(unit.get("name", ""))[:200] if isinstance(unit, dict) else ""
+    origins = {sender.unit_code} | (set(sender.points) if sender.role == "district" else set())
+    columns = _columns(conn)
+    total = 0
+    for table, rows in document["tables"].items():
+        if table not in columns or not isinstance(rows, list):
+            plan.problems.append(_("{table}: not a table of the register").format(table=str(table)[:40]))
+            plan.counts.setdefault(str(table)[:40], TableCounts()).rejected += len(rows) if isinstance(rows, list) else 1
+            continue
+        total += len(rows)
+        if total > MAX_RECORDS:
+            raise _reject(file, N_("it holds an unreasonable number of records"))
+        counts = plan.counts.setdefault(table, TableCounts())
+        good = []
+        for row in rows:
+            problem = _check_row(row, columns[table], origins)
+            if problem:
+                counts.rejected += 1
+                if len(plan.problems) < REJECTED_SHOWN:
+                    plan.problems.append(f"{table}: {problem}")
+            else:
+                good.append(row)
+        existing = _existing(conn, table, [r["id"] for r in good])
+        accepted = []
+        for row in good:
+            known = existing.get(row["id"])
+            if known is None:
+                counts.new += 1
+            elif known[1] != row["origin"]:
+                counts.rejected += 1
+                if len(plan.problems) < REJECTED_SHOWN:
+                    plan.problems.append(_("{table}: record {id} belongs to another point").format(table=table, id=row["id"]))
+                continue
+            elif row["version"] > known[0]:
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+                continue
+            accepted.append(row)
+        plan.rows[table] = accepted
+    plan.duplicates = _same_persons(conn, plan.rows.get("clients", []))
+    return plan
+
+
+def _same_persons(conn, arriving: list[dict], limit: int = 200) -> list[PossibleSamePerson]:
+    """Clients of other points who may be the same person (same citizen id; or name, birth year and sex)."""
+    found: list[PossibleSamePerson] = []
+    keys = ("id", "code", "full_name", "birth_year", "sex", "origin")
+    for client in arriving:
+        if client.get("deleted") or len(found) >= limit:
+            continue
+        hits = []
+        if client.get("citizen_id"):
+            hits += [(row, "citizen_id") for row in conn.execute(
+                "SELECT id, code, full_name, birth_year, sex, origin FROM clients WHERE citizen_id = ? AND origin != ?"
+                " AND deleted = 0", (client["citizen_id"], client["origin"]))]
+        expression = search.match_expression(client.get("full_name") or "", prefix=False)
+        if expression and not hits:
+            for row in conn.execute(
+                    "SELECT c.id, c.code, c.full_name, c.birth_year, c.sex, c.origin FROM client_search s CROSS JOIN"
+                    " clients c ON c.seq = s.rowid WHERE client_search MATCH ? AND c.origin != ? AND c.deleted = 0"
+                    " AND c.birth_year = ? AND c.sex = ?",
+                    (expression, client["origin"], client.get("birth_year"), client.get("sex"))):
+                if fold(row[2]) == fold(client.get("full_name")):
+                    hits.append((row, "name_year_sex"))
+        for row, reason in hits:
+            found.append(PossibleSamePerson({k: client.get(k) for k in keys}, dict(zip(keys, row)), reason))
+    return found
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    plan: ImportPlan
+    applied: bool
+    message_key: str   # "imported" | "already_imported"
+
+
+def apply_import(register, plan: ImportPlan, *, accept_fork: bool = False) -> ImportResult:
+    """Apply a verified plan in one transaction (version-wins upserts)."""
+    conn = register.conn
+    if plan.rejected:
+        raise _reject(plan.file, _("{n} records are not acceptable ({first})").format(
+            n=plan.rejected, first="; ".join(plan.problems[:3])))
+    if plan.status == "already_imported":
+        return ImportResult(plan, False, "already_imported")
+    if plan.status == "fork" and not accept_fork:
+        _raise_fork_alarm(register, plan)
+        raise _reject(plan.file, _("bundle {seq} from {point} was already imported with different contents (a "
+                                   "restored backup or a copied key?). The alarm is on the Sync screen; "
+                                   "acknowledge it to import anyway").format(seq=plan.seq, point=plan.sender_code))
+    max_version = 0
+    with register.transaction():
+        if plan.key_change:
+            identity.follow_key_change(register, plan.key_change)
+        for table, rows in plan.rows.items():
+            for group in _by_columns(rows):
+                _upsert(conn, table, group)
+                max_version = max([max_version] + [r["version"] for r in group])
+        search.reindex(conn, [r["id"] for r in plan.rows.get("clients", [])])
+        if plan.unit_name:
+            conn.execute("UPDATE trusted_keys SET unit_name = ? WHERE unit_code = ? AND active = 1",
+                         (plan.unit_name, plan.sender_code))
+        counts = {t: c.__dict__ for t, c in plan.counts.items()}
+        conn.execute(
+            "INSERT OR REPLACE INTO bundles_received (sender, seq, file_hash, prev_hash, first_change, last_change,"
+            " created_at, imported_at, imported_by, counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (plan.sender_code, plan.seq, plan.file_hash, plan.header.get("prev_hash"),
+             plan.header["changes"]["first"], plan.header["changes"]["last"], str(plan.header.get("created_at", ""))[:40],
+             utc_stamp(), register.user.id, json.dumps(counts)))
+        if plan.status == "fork":
+            conn.execute("UPDATE sync_alarms SET acknowledged_at = ?, acknowledged_by = ? WHERE sender = ? AND seq = ?"
+                         " AND acknowledged_at IS NULL", (utc_stamp(), register.user.id, plan.sender_code, plan.seq))
+        register.audit("bundle.import", "bundles_received", f"{plan.sender_code}:{plan.seq}",
+                       {"new": plan.totals().new, "updated": plan.totals().updated})
+    register.clock.observe(max_version)
+    return ImportResult(plan, True, "imported")
+
+
+def _by_columns(rows: list[dict]) -> list[list[dict]]:
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    return list(groups.values())
+
+
+def _upsert(conn, table: str, rows: list[dict]) -> None:
+    columns = sorted(rows[0])
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+    conn.executemany(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        f" ON CONFLICT(id) DO UPDATE SET {updates} WHERE excluded.version > {table}.version",
+        [tuple(row[c] for c in columns) for row in rows])
+
+
+def _raise_fork_alarm(register, plan: ImportPlan) -> None:
+    known = register.conn.execute("SELECT file_hash FROM bundles_received WHERE sender = ? AND seq = ?",
+                                  (plan.sender_code, plan.seq)).fetchone()[0]
+    exists = register.conn.execute("SELECT 1 FROM sync_alarms WHERE sender = ? AND seq = ? AND other_hash = ?",
+                                   (plan.sender_code, plan.seq, plan.file_hash)).fetchone()
+    if exists:
+        return
+    with register.transaction():
+        register.conn.execute(
+            "INSERT INTO sync_alarms (sender, seq, kind, known_hash, other_hash, raised_at) VALUES (?, ?, 'fork', ?, ?, ?)",
+            (plan.sender_code, plan.seq, known, plan.file_hash, utc_stamp()))
+        register.audit("bundle.fork_alarm", "bundles_received", f"{plan.sender_code}:{plan.seq}")
+
+
+def import_bundle(register, data: bytes, file: str, *, dry_run: bool = False, accept_fork: bool = False):
+    plan = plan_import(register, data, file)
+    if dry_run:
+        return plan
+    return apply_import(register, plan, accept_fork=accept_fork)

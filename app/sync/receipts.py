@@ -1,0 +1,82 @@
+"""Receipts: the district signs "I have every change of point P up to N"; the point stops resending them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.clock import utc_stamp
+from app.core.i18n import N_
+from app.core.roles import Permission
+from app.store.files import write_atomic
+from app.sync import container, identity
+from app.sync.chain import chain_of
+from app.sync.container import BundleRejected
+
+RECEIPT_FORMAT = "tuvan-receipt"
+
+
+@dataclass(frozen=True)
+class Receipt:
+    district: str
+    point: str
+    upto_change: int
+    last_seq: int
+    issued_at: str
+
+
+def export_receipt(register, point: str, out: Path) -> Receipt:
+    """Sign and write a receipt for `point` (district)."""
+    register.require(Permission.CASE_WORK)
+    keys = identity.own_keys(register)
+    chain = chain_of(register.conn, point)
+    if not chain.bundles:
+        from app.sync.identity import UnknownPeer
+
+        raise UnknownPeer(what=point)
+    unit = register.unit()
+    receipt = Receipt(unit.code, point, chain.contiguous_upto, max(chain.bundles), utc_stamp())
+    header = {"format": RECEIPT_FORMAT, "version": 1,
+              "issuer": {"unit_code": unit.code, "fingerprint": keys.fingerprint, "register_id": register.register_id},
+              "point": point, "upto_change": receipt.upto_change, "last_seq": receipt.last_seq,
+              "bundles": chain.bundles, "issued_at": receipt.issued_at, "payload": {"length": 0}}
+    write_atomic(Path(out), container.write(header, keys.sign.sign), mode=0o600)
+    with register.transaction():
+        register.audit("receipt.export", "bundles_received", point, {"upto_change": receipt.upto_change})
+    return receipt
+
+
+def import_receipt(register, data: bytes, file: str) -> Receipt:
+    """Verify a district's receipt for this point and remember it (point)."""
+    register.require(Permission.CASE_WORK)
+    box = container.read(data, file)
+    header = box.header
+    try:
+        if header["format"] != RECEIPT_FORMAT or header["version"] != 1:
+            raise ValueError
+        fingerprint, point = header["issuer"]["fingerprint"], header["point"]
+        upto, last_seq, issued = int(header["upto_change"]), int(header["last_seq"]), str(header["issued_at"])
+    except (KeyError, TypeError, ValueError):
+        raise BundleRejected(file=file, reason=N_("it is not a Tư Vấn receipt")) from None
+    issuer = identity.trusted(register.conn, fingerprint, include_inactive=True)
+    if issuer is None or issuer.role != "district":
+        raise BundleRejected(file=file, reason=N_("it is signed by a key that is not trusted here "
+                                                  "(import and confirm the sender's key first)"))
+    if not issuer.verify(box.signature, box.signed_part):
+        raise BundleRejected(file=file, reason=N_("its signature does not match the sender's key (changed or forged)"))
+    if point != register.unit().code:
+        raise BundleRejected(file=file, reason=N_("it is a receipt for another point"))
+    sent = register.conn.execute("SELECT coalesce(max(last_change), 0) FROM bundles_sent").fetchone()[0]
+    if upto > sent:
+        raise BundleRejected(file=file, reason=N_("it acknowledges changes this register never sent"))
+    with register.transaction():
+        register.conn.execute("INSERT OR IGNORE INTO receipts (district, upto_change, last_seq, issued_at, imported_at)"
+                              " VALUES (?, ?, ?, ?, ?)", (issuer.unit_code, upto, last_seq, issued, utc_stamp()))
+        register.audit("receipt.import", "receipts", issuer.unit_code, {"upto_change": upto})
+    return Receipt(issuer.unit_code, point, upto, last_seq, issued)
+
+
+def latest_receipt(conn) -> Receipt | None:
+    row = conn.execute("SELECT district, upto_change, last_seq, issued_at FROM receipts"
+                       " ORDER BY upto_change DESC, issued_at DESC LIMIT 1").fetchone()
+    return Receipt(row[0], "", row[1], row[2], row[3]) if row else None

@@ -1,0 +1,240 @@
+"""Sync bundles between real encrypted registers: round trip, idempotence, rejections, gaps, receipts."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.unit import make_unit
+from app.reports.engine import compute
+from app.reports.form_file import default_form
+from app.reports.period import Month
+from app.store import demo
+from app.store.register import create_register
+from app.store.records import SYNCED_TABLES
+from app.sync import chain, export, identity, merge, receipts
+from app.sync.container import BundleRejected
+from tests.conftest import PASSPHRASE
+
+
+def _register(tmp_path, role, code, name):
+    register, _ = create_register(tmp_path / code, unit=make_unit(role, code, name), admin_login="admin",
+                                  admin_full_name="Quản Trị Viên", passphrase=PASSPHRASE)
+    return register
+
+
+def _enroll(point, district):
+    """Both sides exchange key files and confirm the fingerprint (as read aloud)."""
+    district_id = identity.own_identity(district)
+    identity.pin(point, identity.identity_from_bytes(district_id.to_bytes()), district_id.fingerprint.lower())
+    point_id = identity.own_identity(point)
+    identity.pin(district, identity.identity_from_bytes(point_id.to_bytes()), point_id.fingerprint.replace(" ", "-"))
+
+
+@pytest.fixture
+def sites(tmp_path):
+    district = _register(tmp_path, "district", "LX-CA", "Công an thành phố Long Xuyên")
+    points = []
+    for code, name, seed in (("MYHOA-01", "Điểm tư vấn xã Mỹ Hòa", 1), ("PHUTHANH-01", "Điểm tư vấn xã Phú Thạnh", 2)):
+        point = _register(tmp_path, "point", code, name)
+        demo.fill(point, clients=30, months=3, seed=seed)
+        _enroll(point, district)
+        points.append(point)
+    yield district, points, tmp_path
+    for register in (district, *points):
+        register.close()
+
+
+def _counts(register, origin=None):
+    where = " WHERE origin = ?" if origin else ""
+    return {t: register.conn.execute(f"SELECT count(*) FROM {t}{where}", (origin,) if origin else ()).fetchone()[0]
+            for t in SYNCED_TABLES}
+
+
+def _export(point, tmp_path):
+    return export.export_bundles(point, tmp_path / "usb" / point.origin)
+
+
+def test_round_trip_every_record_arrives_and_forms_add_up(sites):
+    district, points, tmp_path = sites
+    for point in points:
+        for bundle in _export(point, tmp_path):
+            plan = merge.plan_import(district, bundle.path.read_bytes(), bundle.path.name)
+            assert plan.rejected == 0 and plan.status == "new"
+            assert plan.totals().new == sum(bundle.counts.values())
+            result = merge.apply_import(district, plan)
+            assert result.applied
+    for point in points:
+        assert _counts(district, point.origin) == _counts(point)
+    month = Month.of(__import__("datetime").date.today())
+    total = compute(district.conn, default_form(), month)
+    parts = [compute(p.conn, default_form(), month) for p in points]
+    for row in default_form().rows():
+        for column in row.cells:
+            assert total.value(row.code, column) == sum(p.value(row.code, column) for p in parts), (row.code, column)
+    assert district.conn.execute("SELECT count(*) FROM client_search").fetchone()[0] == sum(
+        _counts(p)["clients"] for p in points) - district.conn.execute(
+        "SELECT count(*) FROM clients WHERE deleted = 1").fetchone()[0]
+
+
+def test_reimport_in_any_order_changes_nothing(sites):
+    district, points, tmp_path = sites
+    files = [b.path for p in points for b in _export(p, tmp_path)]
+    for path in files:
+        merge.import_bundle(district, path.read_bytes(), path.name)
+    before = _counts(district)
+    changes = district.conn.execute("SELECT max(change_no) FROM change_log").fetchone()[0]
+    for path in reversed(files):
+        result = merge.import_bundle(district, path.read_bytes(), path.name)
+        assert result.message_key == "already_imported" and not result.applied
+    assert _counts(district) == before
+    assert district.conn.execute("SELECT max(change_no) FROM change_log").fetchone()[0] == changes
+
+
+def test_dry_run_writes_nothing(sites):
+    district, points, tmp_path = sites
+    bundle = _export(points[0], tmp_path)[0]
+    before = _counts(district)
+    plan = merge.import_bundle(district, bundle.path.read_bytes(), bundle.path.name, dry_run=True)
+    assert plan.totals().new > 0 and _counts(district) == before
+
+
+def test_later_exports_resend_until_a_receipt_arrives(sites):
+    district, points, tmp_path = sites
+    point = points[0]
+    first = _export(point, tmp_path)[0]
+    from app.store import contacts
+
+    client = point.conn.execute("SELECT id FROM clients LIMIT 1").fetchone()[0]
+    contacts.add(point, {"kind": "phone", "client_id": client, "contact_date": "2026-01-05"})
+    second = _export(point, tmp_path)[0]
+    assert second.first_change == 1 and second.seq == 2 and second.last_change > first.last_change
+    for bundle in (first, second):
+        merge.import_bundle(district, bundle.path.read_bytes(), bundle.path.name)
+    receipt_file = tmp_path / "receipt.tvr"
+    issued = receipts.export_receipt(district, point.origin, receipt_file)
+    assert issued.upto_change == second.last_change
+    got = receipts.import_receipt(point, receipt_file.read_bytes(), receipt_file.name)
+    assert got.upto_change == second.last_change
+    with pytest.raises(export.NothingToExport):
+        _export(point, tmp_path)
+    contacts.add(point, {"kind": "phone", "client_id": client, "contact_date": "2026-01-06"})
+    third = _export(point, tmp_path)[0]
+    assert third.first_change == second.last_change + 1 and sum(third.counts.values()) == 1
+
+
+def test_a_missing_bundle_is_a_gap_until_it_arrives(sites):
+    district, points, tmp_path = sites
+    point = points[0]
+    from app.store import contacts
+
+    client = point.conn.execute("SELECT id FROM clients LIMIT 1").fetchone()[0]
+    made = []
+    for n in range(4):
+        made.append(_export(point, tmp_path)[0])
+        contacts.add(point, {"kind": "phone", "client_id": client, "contact_date": f"2026-01-0{n + 1}"})
+    for index in (0, 1, 3):
+        merge.import_bundle(district, made[index].path.read_bytes(), made[index].path.name)
+    assert chain.chain_of(district.conn, point.origin).missing_bundles == [3]
+    merge.import_bundle(district, made[2].path.read_bytes(), made[2].path.name)
+    assert chain.chain_of(district.conn, point.origin).missing_bundles == []
+
+
+def _mutate(data: bytes, position: int) -> bytes:
+    changed = bytearray(data)
+    changed[position] ^= 0x01
+    return bytes(changed)
+
+
+def test_flipped_bits_truncation_and_strangers_are_rejected_without_change(sites):
+    district, points, tmp_path = sites
+    bundle = _export(points[0], tmp_path)[0]
+    data = bundle.path.read_bytes()
+    before = _counts(district)
+    positions = sorted({0, 5, 9, 12, 40, 100, 400, len(data) // 3, len(data) // 2, len(data) - 200, len(data) - 1}
+                       | set(range(0, len(data), max(1, len(data) // 300))))
+    for position in positions:
+        with pytest.raises(BundleRejected):
+            merge.import_bundle(district, _mutate(data, position), "flipped.tvb")
+    for cut in (10, 100, len(data) // 2, len(data) - 1):
+        with pytest.raises(BundleRejected) as info:
+            merge.import_bundle(district, data[:cut], "cut.tvb")
+    assert "cắt" in info.value.message or "truncated" in info.value.message or "hỏng" in info.value.message
+    assert _counts(district) == before
+
+
+def test_unpinned_signer_other_district_and_foreign_origin_are_rejected(sites):
+    district, points, tmp_path = sites
+    stranger = _register(tmp_path, "point", "LA-01", "Điểm lạ")
+    demo.fill(stranger, clients=20, months=2, seed=9)
+    identity.pin(stranger, identity.own_identity(district), identity.own_identity(district).fingerprint)
+    bundle = _export(stranger, tmp_path)[0]
+    with pytest.raises(BundleRejected) as info:
+        merge.import_bundle(district, bundle.path.read_bytes(), bundle.path.name)
+    assert "tin cậy" in info.value.message
+    other = _register(tmp_path, "district", "KHAC-CA", "Công an nơi khác")
+    _enroll(points[0], other)
+    _enroll(points[0], district)
+    # A point that trusts only the other district: its bundle is not for us.
+    lone = _register(tmp_path, "point", "LE-01", "Điểm chỉ gửi nơi khác")
+    demo.fill(lone, clients=20, months=2, seed=5)
+    _enroll(lone, other)
+    lone_id = identity.own_identity(lone)
+    identity.pin(district, lone_id, lone_id.fingerprint)
+    wrong = _export(lone, tmp_path)[0]
+    with pytest.raises(BundleRejected) as info:
+        merge.import_bundle(district, wrong.path.read_bytes(), wrong.path.name)
+    assert "cơ quan khác" in info.value.message
+    stranger.close()
+    other.close()
+    lone.close()
+
+
+def test_a_record_of_another_point_is_rejected(sites):
+    district, points, tmp_path = sites
+    mine, theirs = points
+    # The Mỹ Hòa point writes a record claiming Phú Thạnh as its origin (a forged or buggy sender).
+    mine.conn.execute("UPDATE contacts SET origin = 'PHUTHANH-01', version = version + 1 WHERE seq = 1")
+    bundle = _export(mine, tmp_path)[0]
+    before = _counts(district)
+    plan = merge.plan_import(district, bundle.path.read_bytes(), bundle.path.name)
+    assert plan.rejected == 1 and "PHUTHANH-01" in plan.problems[0]
+    with pytest.raises(BundleRejected):
+        merge.apply_import(district, plan)
+    assert _counts(district) == before
+
+
+def test_a_key_change_is_followed_when_signed_by_the_old_key(sites):
+    district, points, tmp_path = sites
+    point = points[0]
+    old = identity.own_keys(point).fingerprint
+    identity.rotate_keys(point)
+    assert identity.own_keys(point).fingerprint != old
+    bundle = _export(point, tmp_path)[0]
+    result = merge.import_bundle(district, bundle.path.read_bytes(), bundle.path.name)
+    assert result.applied
+    assert identity.trusted(district.conn, identity.own_keys(point).fingerprint, include_inactive=False)
+    assert identity.trusted(district.conn, old, include_inactive=False) is None
+
+
+def test_fork_alarm_when_a_number_comes_back_with_other_contents(sites):
+    district, points, tmp_path = sites
+    point = points[0]
+    first = _export(point, tmp_path)[0]
+    merge.import_bundle(district, first.path.read_bytes(), first.path.name)
+    point.conn.execute("DELETE FROM bundles_sent")  # as if restored from a backup made before the export
+    again = _export(point, tmp_path)[0]
+    assert again.seq == first.seq
+    with pytest.raises(BundleRejected):
+        merge.import_bundle(district, again.path.read_bytes(), again.path.name)
+    assert chain.chain_of(district.conn, point.origin).open_alarms
+    result = merge.import_bundle(district, again.path.read_bytes(), again.path.name, accept_fork=True)
+    assert result.applied and not chain.chain_of(district.conn, point.origin).open_alarms
+
+
+def test_wrong_fingerprint_is_not_pinned(sites):
+    district, points, tmp_path = sites
+    lone = _register(tmp_path, "point", "MOI-01", "Điểm mới")
+    with pytest.raises(identity.FingerprintMismatch):
+        identity.pin(district, identity.own_identity(lone), "AAAA BBBB CCCC DDDD EEEE FFFF GGGG HHHH")
+    assert identity.trusted(district.conn, identity.own_identity(lone).fingerprint) is None
+    lone.close()
