@@ -1,0 +1,185 @@
+"""tuvan keys | trust | bundle | receipt"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from app.cli.context import emit, open_register
+from app.core.errors import UserError
+from app.core.i18n import N_, _
+from app.store.files import write_atomic
+from app.sync import chain, export, identity, merge, receipts
+
+
+class FileMissing(UserError):
+    template = N_("The file {path} does not exist. Check the name and the drive.")
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise FileMissing(path=path) from None
+
+
+def cmd_keys_show(args) -> int:
+    with open_register(args) as register:
+        me = identity.own_identity(register)
+        peers = identity.trusted_list(register.conn)
+    emit(args, {"identity": me.to_dict(), "trusted": [p.to_dict() for p in peers]}, [
+        _("This register: {unit} ({code}), {role}").format(unit=me.unit_name, code=me.unit_code, role=me.role),
+        _("Fingerprint: {fingerprint}").format(fingerprint=me.fingerprint),
+        _("Trusted keys:"),
+        *[f"  {p.unit_code:<14} {p.role:<9} {p.fingerprint}  {p.unit_name}" for p in peers],
+    ])
+    return 0
+
+
+def cmd_keys_export(args) -> int:
+    with open_register(args) as register:
+        me = identity.own_identity(register)
+    out = Path(args.out)
+    write_atomic(out, me.to_bytes(), mode=0o644)
+    emit(args, {"file": str(out), "fingerprint": me.fingerprint}, [
+        _("Key file written to {path}.").format(path=out),
+        _("Read this fingerprint to the other office so they can check it: {fingerprint}").format(
+            fingerprint=me.fingerprint)])
+    return 0
+
+
+def cmd_keys_rotate(args) -> int:
+    with open_register(args) as register:
+        announcement = identity.rotate_keys(register)
+        me = identity.own_identity(register)
+    if args.out:
+        write_atomic(Path(args.out), json.dumps(announcement, ensure_ascii=False).encode(), mode=0o644)
+    emit(args, {"fingerprint": me.fingerprint, "announcement": args.out}, [
+        _("New keys made. New fingerprint: {fingerprint}").format(fingerprint=me.fingerprint),
+        _("The change is announced in the next bundle, signed with the old key.")])
+    return 0
+
+
+def cmd_trust(args) -> int:
+    with open_register(args) as register:
+        data = _read(args.key)
+        try:
+            document = json.loads(data)
+        except ValueError:
+            document = None
+        if isinstance(document, dict) and "statement" in document:
+            peer = identity.follow_key_change(register, document)
+        else:
+            peer = identity.pin(register, identity.identity_from_bytes(data), args.fingerprint or "")
+    emit(args, {"unit_code": peer.unit_code, "role": peer.role, "fingerprint": peer.fingerprint},
+         [_("Trusted: {unit} ({code}), fingerprint {fingerprint}").format(
+             unit=peer.unit_name, code=peer.unit_code, fingerprint=peer.fingerprint)])
+    return 0
+
+
+def cmd_bundle_export(args) -> int:
+    with open_register(args) as register:
+        made = export.export_bundles(register, Path(args.out))
+    emit(args, {"bundles": [{"file": str(b.path), "seq": b.seq, "first_change": b.first_change,
+                             "last_change": b.last_change, "counts": b.counts, "bytes": b.bytes} for b in made]},
+         [_("Bundle {seq} written to {path}: changes {first}–{last}, {records} records.").format(
+             seq=b.seq, path=b.path, first=b.first_change, last=b.last_change, records=sum(b.counts.values()))
+          for b in made])
+    return 0
+
+
+def cmd_bundle_show(args) -> int:
+    header = merge.show(_read(args.file), Path(args.file).name)
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in sorted(header.items())
+             if key not in ("recipients", "key_change")]
+    lines += [_("recipient: {code} {fingerprint}").format(code=r.get("unit_code", "?"), fingerprint=r.get("fingerprint"))
+              for r in header.get("recipients", []) if isinstance(r, dict)]
+    emit(args, {k: v for k, v in header.items() if k != "key_change"}, lines)
+    return 0
+
+
+def _plan_lines(plan) -> list[str]:
+    lines = [_("{file}: bundle {seq} from {point} ({name})").format(
+        file=plan.file, seq=plan.seq, point=plan.sender_code, name=plan.unit_name)]
+    for table, c in sorted(plan.counts.items()):
+        lines.append(_("  {table:<22} new {new:>6}  updated {updated:>6}  unchanged {unchanged:>6}  rejected {rejected:>4}")
+                     .format(table=table, new=c.new, updated=c.updated, unchanged=c.unchanged, rejected=c.rejected))
+    lines += [f"  ! {problem}" for problem in plan.problems]
+    for pair in plan.duplicates[:20]:
+        lines.append(_("  possibly the same person: {a} ({pa}) and {b} ({pb})").format(
+            a=pair.incoming["full_name"], pa=pair.incoming["origin"], b=pair.existing["full_name"],
+            pb=pair.existing["origin"]))
+    return lines
+
+
+def cmd_bundle_import(args) -> int:
+    summaries, lines = [], []
+    with open_register(args) as register:
+        for file in args.files:
+            plan = merge.plan_import(register, _read(file), Path(file).name)
+            lines += _plan_lines(plan)
+            summary = {"file": file, "sender": plan.sender_code, "seq": plan.seq, "status": plan.status,
+                       "counts": {t: c.__dict__ for t, c in plan.counts.items()}, "problems": plan.problems,
+                       "duplicates": len(plan.duplicates)}
+            if not args.dry_run:
+                result = merge.apply_import(register, plan, accept_fork=args.accept_fork)
+                summary["applied"] = result.applied
+                lines.append(_("  imported") if result.applied else _("  already imported: nothing to do"))
+            summaries.append(summary)
+        gaps = [c for c in chain.all_chains(register.conn) if c.missing_bundles or c.open_alarms]
+    for c in gaps:
+        if c.missing_bundles:
+            lines.append(_("Bundles missing from {point}: {seqs}").format(
+                point=c.point, seqs=", ".join(map(str, c.missing_bundles))))
+        for alarm in c.open_alarms:
+            lines.append(_("ALARM: bundle {seq} from {point} arrived twice with different contents").format(
+                seq=alarm["seq"], point=c.point))
+    emit(args, {"bundles": summaries, "dry_run": args.dry_run}, lines)
+    return 0
+
+
+def cmd_receipt_export(args) -> int:
+    with open_register(args) as register:
+        made = receipts.export_receipt(register, args.point, Path(args.out))
+    emit(args, made.__dict__, [_("Receipt for {point}: every change up to {n} (bundle {seq}). Written to {path}.")
+                               .format(point=made.point, n=made.upto_change, seq=made.last_seq, path=args.out)])
+    return 0
+
+
+def cmd_receipt_import(args) -> int:
+    with open_register(args) as register:
+        got = receipts.import_receipt(register, _read(args.file), Path(args.file).name)
+    emit(args, got.__dict__, [_("{district} has every change up to number {n}.").format(
+        district=got.district, n=got.upto_change)])
+    return 0
+
+
+def add_parsers(cli) -> None:
+    keys = cli.group("keys", _("this register's keys"))
+    cli.command("show", cmd_keys_show, _("show this register's key fingerprint and the trusted keys"), keys)
+    out = cli.command("export", cmd_keys_export, _("write this register's public key file"), keys)
+    out.add_argument("--out", required=True, metavar="FILE", help=_("key file to write (.tvkey)"))
+    rotate = cli.command("rotate", cmd_keys_rotate, _("make new keys (announced with the old key)"), keys)
+    rotate.add_argument("--out", metavar="FILE", help=_("also write the signed announcement"))
+
+    trust = cli.command("trust", cmd_trust, _("trust another office's key after checking its fingerprint"))
+    trust.add_argument("--key", required=True, metavar="FILE", help=_("the other office's key file"))
+    trust.add_argument("--fingerprint", help=_("the fingerprint the other office read to you"))
+
+    bundle = cli.group("bundle", _("sync bundles"))
+    made = cli.command("export", cmd_bundle_export, _("write the changes the district does not have yet"), bundle)
+    made.add_argument("--out", required=True, metavar="PATH", help=_("a folder, or a .tvb file name"))
+    shown = cli.command("show", cmd_bundle_show, _("show a bundle's header (no key needed)"), bundle)
+    shown.add_argument("file", help=_("bundle file (.tvb)"))
+    taken = cli.command("import", cmd_bundle_import, _("check and import bundles (district)"), bundle)
+    taken.add_argument("files", nargs="+", metavar="FILE", help=_("bundle files (.tvb)"))
+    taken.add_argument("--dry-run", action="store_true", help=_("only show what would change"))
+    taken.add_argument("--accept-fork", action="store_true",
+                       help=_("import a bundle whose number arrived before with other contents"))
+
+    receipt = cli.group("receipt", _("receipts"))
+    given = cli.command("export", cmd_receipt_export, _("sign a receipt for a point (district)"), receipt)
+    given.add_argument("--point", required=True, help=_("the point's unit code"))
+    given.add_argument("--out", required=True, metavar="FILE", help=_("receipt file (.tvr)"))
+    got = cli.command("import", cmd_receipt_import, _("import the district's receipt (point)"), receipt)
+    got.add_argument("file", help=_("receipt file (.tvr)"))
