@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_REGISTER ?= demo-register
 
-.PHONY: run test bench i18n dist clean screenshots
+.PHONY: run test reliability bench i18n dist clean screenshots
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -22,6 +22,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+# The long reliability run: 10,000 fuzzed bundles per fuzzer and 200 kill -9 trials per kill test
+# (`make test` runs the same tests with a few hundred examples and 20 trials).
+reliability: $(STAMP)
+	QT_QPA_PLATFORM=offscreen TUVAN_FUZZ_EXAMPLES=10000 TUVAN_KILL_TRIALS=200 $(PY) -m pytest -q tests/reliability
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) docs/screenshots/make_screenshots.py vi

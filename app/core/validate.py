@@ -206,8 +206,10 @@ def methadone(values: dict[str, Any], *, partial: bool = False, today: date | No
     need = not partial
     check.text("site", required=need)
     start = check.date("start_date", required=need, not_after=today, not_before=EARLIEST)
-    check.choice("status", METHADONE_STATUSES, default="on_treatment")
+    status = check.choice("status", METHADONE_STATUSES, default="on_treatment")
     end = check.date("end_date", not_after=today, not_before=EARLIEST)
+    if status and status != "on_treatment" and "status" in values and not end:
+        check.fail("end_date", _("write when the treatment ended"))
     if start and end and end < start:
         check.fail("end_date", _("ends before it starts"))
     check.long_text("notes")

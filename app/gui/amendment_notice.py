@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QStatusBar
 
-from app.core.i18n import _, ngettext
+from app.core.i18n import ngettext
 from app.gui.session import Session
 
 NOTICE_MS = 20_000  # long enough to be read after the dialog closes, gone before the next task

@@ -9,6 +9,9 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QWidget
 
 
+MAX_DPI = 300
+
+
 def render_pdf(printer: QPrinter, pdf: bytes) -> int:
     """Paint every page of `pdf` on `printer`; returns the number of pages."""
     buffer = QBuffer()
@@ -27,8 +30,10 @@ def render_pdf(printer: QPrinter, pdf: bytes) -> int:
             target = printer.pageRect(QPrinter.Unit.DevicePixel)
             size = document.pagePointSize(index)
             scale = min(target.width() / size.width(), target.height() / size.height())
-            image = document.render(index, QSize(int(size.width() * scale), int(size.height() * scale)))
-            painter.drawImage(QRectF(0, 0, image.width(), image.height()), image)
+            # Render at most 300 dpi: a 1200 dpi page image takes half a gigabyte and many seconds.
+            render_scale = min(scale, MAX_DPI / 72)
+            image = document.render(index, QSize(int(size.width() * render_scale), int(size.height() * render_scale)))
+            painter.drawImage(QRectF(0, 0, size.width() * scale, size.height() * scale), image)
     finally:
         painter.end()
         document.close()

@@ -8,13 +8,12 @@ printed is what is on the screen.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPageSize
-from PySide6.QtPrintSupport import QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,25 +30,35 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.clock import local_datetime_text, parse_stamp, today
-from app.core.i18n import _, ngettext
+from app.core.i18n import N_, _, ngettext
 from app.core.roles import Permission
 from app.core.unit import RegisterRole
-from app.core.vocab import CONTACT_KINDS, METHADONE_STATUSES, OUTREACH_KINDS, REHAB_OUTCOMES, REFERRAL_OUTCOMES
+from app.core.vocab import METHADONE_STATUSES, OUTREACH_KINDS, REHAB_OUTCOMES, REFERRAL_OUTCOMES
 from app.gui.errors import show_error
 from app.gui.forms import date_text
 from app.gui.printing import print_pdf, render_pdf
 from app.gui.session import Session
 from app.gui.tables import RowsModel, table_view
 from app.gui.widgets import heading
-from app.reports import engine
+from app.reports import closing, engine
 from app.reports.drill_down import RecordLine, describe
-from app.reports.form_file import FormFile, forms_folder
-from app.reports.monthly import MonthlyReport, monthly_report
+from app.reports.form_file import FormFile, FormFileError, forms_folder
+from app.reports.monthly import MonthlyReport, choose_form, monthly_report
 from app.reports.period import Month
+from app.store.files import write_atomic
 
 SECTION_BACKGROUND = QColor("#e8eef6")
-CELL_ROLE = Qt.ItemDataRole.UserRole + 1
+PREVIEW_DPI = 300
 EXPORT_FORMATS = ("pdf", "xlsx", "csv", "json")
+# Contact kinds as a line of the drill-down says them (the catalog labels are written for pickers).
+CONTACT_LINES = {
+    "office": N_("Counselling at the office"),
+    "home": N_("Counselling at home"),
+    "group": N_("Group counselling"),
+    "community": N_("Community session"),
+    "phone": N_("Counselling by phone"),
+    "online": N_("Counselling online"),
+}
 
 
 def number(value: int | None) -> str:
@@ -74,8 +83,6 @@ class Shown:
 
 
 def load_report(register, month: Month) -> Shown:
-    from app.reports import closing
-
     report = monthly_report(register, month)
     frozen = report.closure is not None and closing.closed(register.conn, month, report.form)[1] is not None
     return Shown(report, frozen)
@@ -87,7 +94,8 @@ def records_of_cell(register, form: FormFile, month: Month, row: str, column: st
 
 
 def report_bytes(report: MonthlyReport, fmt: str) -> bytes:
-    """The report as a file; the makers are imported here so the screen opens without them."""
+    """The report as a file; its makers are imported when first used (reportlab and openpyxl
+    are heavy, and the program should open quickly)."""
     if fmt == "pdf":
         from app.reports.form_pdf import form_pdf
 
@@ -98,23 +106,17 @@ def report_bytes(report: MonthlyReport, fmt: str) -> bytes:
 
 
 def write_report(report: MonthlyReport, fmt: str, path: Path) -> Path:
-    from app.store.files import write_atomic
-
     write_atomic(path, report_bytes(report, fmt))
     return path
 
 
 def choose_form_file(register, path: Path) -> tuple[FormFile, str]:
-    """Check the file first under its own name (so a refusal names it), then make it the register's form."""
-    from app.reports.form_file import FormFileError, parse_form
-    from app.reports.monthly import choose_form
-
+    """Read the file and make it the register's form; a refusal names the file."""
     try:
         text = path.read_text(encoding="utf-8")
-        parse_form(tomllib.loads(text), path.name)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+    except (OSError, UnicodeDecodeError) as error:
         raise FormFileError(file=path.name, where=_("file"), reason=str(error)) from None
-    return choose_form(register, text), text
+    return choose_form(register, text, path.name), text
 
 
 # --- the form as a table ----------------------------------------------------------------
@@ -201,11 +203,25 @@ class FormModel(QAbstractTableModel):
             if cell is not None:  # the counting rule, for whoever checks a number
                 return _("{rule}\nClick or press Enter to list the records behind this number.").format(
                     rule=line.cells[cell[1].column])
-            if col == 1 and kind == "row" and len(line.label) > 40:
-                return line.label
-        if role == CELL_ROLE:
-            return self.cell(index)
         return None
+
+
+class RecordsModel(RowsModel):
+    """The records behind a number; a cell too narrow for its text shows it whole as a tooltip."""
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return super().data(index, Qt.ItemDataRole.DisplayRole) or None
+        return super().data(index, role)
+
+
+class AmendmentsModel(RowsModel):
+    """The amendments list; its last two columns are numbers, aligned as numbers are."""
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= self.columnCount() - 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return super().data(index, role)
 
 
 # --- the screen ---------------------------------------------------------------------------
@@ -250,9 +266,10 @@ class ReportsView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # A long label wraps onto a second line rather than losing its end (a form has ~70 rows: cheap).
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setMinimumSectionSize(23)
+        self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -273,9 +290,13 @@ class ReportsView(QWidget):
             record_columns.append((_("Client"), lambda r: r.client_name))
         if self.district:
             record_columns.insert(0, (_("Point"), lambda r: r.origin))
-        self.records = RowsModel(record_columns)
+        self.records = RecordsModel(record_columns)
         self.records_view = table_view(self.records, "records_table", stretch_column=len(record_columns) - 1)
         self.records_view.setWordWrap(False)
+        # The kind can be long ("Group counselling (12 participants)"): a fixed width leaves room for names.
+        kind_column = 2 if self.district else 1
+        self.records_view.horizontalHeader().setSectionResizeMode(kind_column, QHeaderView.ResizeMode.Interactive)
+        self.records_view.horizontalHeader().resizeSection(kind_column, 170)
 
         self.amendments_title = QLabel()
         self.amendments_title.setObjectName("amendments_title")
@@ -289,7 +310,7 @@ class ReportsView(QWidget):
         ]
         if self.district:
             amendment_columns.insert(3, (_("Point"), lambda a: a.point or _("Total")))
-        self.amendments = RowsModel(amendment_columns)
+        self.amendments = AmendmentsModel(amendment_columns)
         self.amendments_view = table_view(self.amendments, "amendments_table", stretch_column=2)
         self.amendments_view.setMaximumHeight(150)
 
@@ -304,7 +325,9 @@ class ReportsView(QWidget):
         self.message.setObjectName("report_message")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.hide()  # shown when an action has something to say (where a file went …)
         self.preview: QPrintPreviewDialog | None = None
+        self._preview_printer: QPrinter | None = None
         self._layout()
         self._connect()
         session.changed.connect(self._on_changed)
@@ -339,8 +362,8 @@ class ReportsView(QWidget):
         splitter.addWidget(self.table)
         splitter.addWidget(panel)
         splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([760, 380])
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([640, 520])
         layout.addWidget(splitter, 1)
 
         self.amendments_box = QWidget()
@@ -375,8 +398,7 @@ class ReportsView(QWidget):
         self.column_choice.currentIndexChanged.connect(lambda _index: self._fill_table())
         self.table.clicked.connect(self.drill)
         self.table.activated.connect(self.drill)  # Enter (and double-click) on a number
-        self.records_view.activated.connect(self._open_record)
-        self.records_view.doubleClicked.connect(self._open_record)
+        self.records_view.activated.connect(self._open_record)  # Enter and double-click
         self.preview_button.clicked.connect(self.print_preview)
         self.print_button.clicked.connect(self.print_report)
         for fmt, button in self.export_buttons.items():
@@ -524,9 +546,14 @@ class ReportsView(QWidget):
         self.records.set_rows(lines)
         self.records_title.setText(self._records_caption(row, column, len(lines)))
         notes = []
+        value = self.model.value(row, column) if self.shown is not None else None
         if self.shown is not None and self.shown.frozen:
             notes.append(_("The month is closed: these are the records as they are now, "
                            "which may differ from the frozen number."))
+        elif value is not None and value != len(lines):
+            notes.append(_("The number is {value}: it adds up what each record counts (participants of a group "
+                           "session, attendees, quantities), so it can differ from the number of records.").format(
+                value=number(value)))
         if self.case_worker and any(line.client_id for line in lines):
             notes.append(_("Double-click a record (or press Enter) to open the client's file."))
         self.records_note.setText(" ".join(notes))
@@ -555,9 +582,9 @@ class ReportsView(QWidget):
     def _record_kind(self, line: RecordLine) -> str:
         lookups = self.session.info.lookups
         if line.table == "clients":
-            return _("Client file")
+            return _("Client file (date of intake)")
         if line.table == "contacts":
-            kind = _("Counselling: {kind}").format(kind=CONTACT_KINDS.label(line.kind))
+            kind = _(CONTACT_LINES.get(line.kind, line.kind))
             if line.kind == "group" and line.detail:
                 kind += " " + _("({n} participants)").format(n=number(int(line.detail)))
             elif line.kind == "community" and line.detail:
@@ -592,6 +619,10 @@ class ReportsView(QWidget):
         form = self.shown.report.form
         return next((c.label for c in form.columns if c.code == amendment.column), amendment.column)
 
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
     # --- print and export -------------------------------------------------------------------------
     def _document_title(self) -> str:
         return _("Monthly report {month}").format(month=self.shown.report.month.label)
@@ -607,18 +638,26 @@ class ReportsView(QWidget):
 
     def _open_preview(self, pdf: bytes) -> QPrintPreviewDialog:
         """A real preview: the pages of the very PDF that is printed or exported."""
-        dialog = QPrintPreviewDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setWindowTitle(self._document_title())
-        printer = dialog.printer()
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        # Pages are painted as images: 300 dpi prints sharp text, while the printer's own
+        # resolution (up to 1200 dpi) would make an image of half a gigabyte per page.
+        printer.setResolution(PREVIEW_DPI)
         printer.setDocName(self._document_title())
         printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
         printer.setFullPage(True)  # the PDF carries the Decree 30 margins itself
+        self._preview_printer = printer  # QPrinter is no QObject: the dialog does not keep it alive
+        dialog = QPrintPreviewDialog(printer, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowTitle(self._document_title())
         dialog.paintRequested.connect(lambda target: render_pdf(target, pdf))
+        dialog.finished.connect(self._preview_closed)
         dialog.resize(1000, 720)
         self.preview = dialog
         dialog.open()
         return dialog
+
+    def _preview_closed(self, _result: int) -> None:
+        self.preview = None
 
     def print_report(self) -> None:
         if self.shown is not None:
@@ -626,7 +665,7 @@ class ReportsView(QWidget):
 
     def _print(self, pdf: bytes) -> None:
         if print_pdf(self, pdf, self._document_title()):
-            self.message.setText(_("The form was sent to the printer."))
+            self._say(_("The form was sent to the printer."))
 
     def export(self, fmt: str) -> None:
         if self.shown is None:
@@ -641,7 +680,7 @@ class ReportsView(QWidget):
             return
         target = Path(path) if path.lower().endswith(f".{fmt}") else Path(f"{path}.{fmt}")
         self.session.run(lambda register: write_report(report, fmt, target),
-                         lambda written: self.message.setText(_("Saved: {path}").format(path=written)),
+                         lambda written: self._say(_("Saved: {path}").format(path=written)),
                          lambda error: show_error(self, error), progress_parent=self, label=_("Exporting…"))
 
     # --- administrators ---------------------------------------------------------------------------
@@ -655,12 +694,10 @@ class ReportsView(QWidget):
         return answer == QMessageBox.StandardButton.Yes
 
     def close_month(self) -> None:
-        from app.reports.closing import close_month
-
         month = self.month
         if self.shown is None or not self.confirm_close(month):
             return
-        self.session.run(lambda register: close_month(register, month),
+        self.session.run(lambda register: closing.close_month(register, month),
                          lambda closure: self.session.publish({"month_closed": closure.month.code}),
                          lambda error: show_error(self, error), progress_parent=self, label=_("Closing the month…"))
 
@@ -671,15 +708,22 @@ class ReportsView(QWidget):
             return
         source = Path(path)
         self.session.run(lambda register: choose_form_file(register, source), self._form_chosen,
-                         lambda error: show_error(self, error), progress_parent=self, label=_("Checking the form file…"))
+                         lambda error: show_error(self, error), progress_parent=self,
+                         label=_("Checking the form file…"))
 
     def _form_chosen(self, chosen: tuple[FormFile, str]) -> None:
         form, text = chosen
-        self.message.setText(_("From now on the monthly report uses the form “{title}” ({code}).").format(
+        self._say(_("From now on the monthly report uses the form “{title}” ({code}).").format(
             title=form.title, code=form.code))
         self.session.publish({"settings": {"report_form": text}})
 
 
 def _wrap(label: str) -> str:
     """A long column heading on two lines, so number columns stay narrow: 'Số lượng\n(lượt, buổi)'."""
-    return label.replace(" (", "\n(", 1) if len(label) > 14 else label
+    if len(label) <= 10 or " " not in label:
+        return label
+    if " (" in label:
+        return label.replace(" (", "\n(", 1)
+    middle = len(label) // 2
+    cut = min((i for i, ch in enumerate(label) if ch == " "), key=lambda i: abs(i - middle))
+    return f"{label[:cut]}\n{label[cut + 1:]}"

@@ -66,6 +66,14 @@ def closed(conn, month: Month, form: FormFile) -> tuple[Closure | None, FormResu
     return frozen.closure, FormResult(form, month, None, frozen.values, frozen.by_point)
 
 
+def frozen_amendments(conn, month: Month) -> list[Amendment]:
+    """The amendments the closed `month` reported when it was closed."""
+    frozen = _load(conn, month)
+    return [] if frozen is None else [
+        Amendment(Month.parse(a["month"]), a["row"], a["column"], a["closed_value"], a["current_value"], a.get("point"))
+        for a in frozen.amendments]
+
+
 def closed_months(conn) -> list[Month]:
     return [Month.parse(row[0]) for row in conn.execute("SELECT month FROM month_closures ORDER BY month")]
 

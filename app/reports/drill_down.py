@@ -34,7 +34,8 @@ _QUERIES = {
                           " LEFT JOIN groups g ON g.id = t.group_id WHERE a.id IN ({ids})",
     "group_members": "SELECT m.id, m.joined_date, '', g.name, m.client_id, m.origin"
                      " FROM group_members m LEFT JOIN groups g ON g.id = m.group_id WHERE m.id IN ({ids})",
-    "outreach": "SELECT o.id, o.activity_date, o.kind, o.quantity, NULL, o.origin FROM outreach o WHERE o.id IN ({ids})",
+    "outreach": "SELECT o.id, o.activity_date, o.kind, o.quantity, NULL, o.origin"
+                " FROM outreach o WHERE o.id IN ({ids})",
 }
 _CHUNK = 500  # well under SQLite's limit on bound parameters
 

@@ -29,8 +29,24 @@ def _families(conn, form: FormFile, month: Month, origin: str | None) -> dict[st
     return {name: LOADERS[name](conn, month, origin) for name in sorted(needed)}
 
 
+def check_catalog_codes(conn, form: FormFile) -> None:
+    """A service named in a cell must exist in this register's catalog: a typo would count 0 silently."""
+    from app.core.i18n import _
+    from app.reports.form_file import FormFileError
+
+    known = {row[0] for row in conn.execute("SELECT code FROM catalog_items WHERE kind = 'service'")}
+    for row in form.rows():
+        for column, cell in row.cells.items():
+            service = cell.filter_dict.get("service")
+            if service is not None and service not in known:
+                raise FormFileError(file=form.path or form.code, where=_("row {code}").format(code=row.code),
+                                    reason=_("'{value}' is not a value of '{name}' ({allowed})").format(
+                                        value=service, name="service", allowed=", ".join(sorted(known))))
+
+
 def compute(conn, form: FormFile, month: Month, origin: str | None = None) -> FormResult:
     """Every cell of `form` for `month`, counted from the records (of one point if `origin`)."""
+    check_catalog_codes(conn, form)
     families = _families(conn, form, month, origin)
     values: Values = {}
     for row in form.rows():
@@ -43,7 +59,10 @@ def compute(conn, form: FormFile, month: Month, origin: str | None = None) -> Fo
 
 def points(conn) -> list[str]:
     """The points whose records this register holds (a district sees every point it imported)."""
-    return [row[0] for row in conn.execute("SELECT DISTINCT origin FROM clients WHERE deleted = 0 ORDER BY origin")]
+    found = set()
+    for table in ("clients", "contacts", "outreach", "groups"):
+        found |= {row[0] for row in conn.execute(f"SELECT DISTINCT origin FROM {table} WHERE deleted = 0")}
+    return sorted(found)
 
 
 def compute_district(conn, form: FormFile, month: Month) -> FormResult:

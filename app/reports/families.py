@@ -32,21 +32,36 @@ def _origin(alias: str, origin: str | None) -> str:
     return f" AND {alias}.origin = :origin" if origin else ""
 
 
+_GROUP_CACHE: dict = {}
+
+
 def _group_as_of(conn, day: str, origin: str | None) -> dict[str, str]:
-    """Each client's group on `day` from the group history (the group they were in then)."""
+    """Each client's group on `day` from the group history (the group they were in then).
+
+    Several families need it for the same month; one form computation reads it once
+    (the cache holds one entry and is keyed by the latest change, so edits invalidate it).
+    """
+    stamp = conn.execute("SELECT coalesce(max(change_no), 0) FROM change_log").fetchone()[0]
+    key = (id(conn), day, origin, stamp)
+    if key in _GROUP_CACHE:
+        return _GROUP_CACHE[key]
     groups: dict[str, str] = {}
     for client_id, code in conn.execute(
             "SELECT g.client_id, g.group_code FROM client_groups g WHERE g.deleted = 0 AND g.start_date <= :day"
             + _origin("g", origin) + " ORDER BY g.client_id, g.start_date, g.seq", {"day": day, "origin": origin}):
         groups[client_id] = code
+    _GROUP_CACHE.clear()
+    _GROUP_CACHE[key] = groups
     return groups
 
 
 def clients(conn, month: Month, origin: str | None) -> Family:
     rows = _rows(conn, "SELECT c.id, c.code, c.sex, c.main_group, c.intake_date, c.status, c.closed_date,"
                        " c.closing_reason, c.legal_status, c.legal_start, c.legal_end, c.related_client_id, c.origin"
-                       " FROM clients c WHERE c.deleted = 0 AND c.intake_date <= :last" + _origin("c", origin),
-                 {"last": month.last, "origin": origin})
+                       " FROM clients c WHERE c.deleted = 0 AND c.intake_date <= :last"
+                       # cases closed before the month count in no client metric (most of an old register)
+                       " AND (c.status != 'closed' OR c.closed_date >= :first OR c.legal_status = 'post_rehab_management')"
+                       + _origin("c", origin), {"first": month.first, "last": month.last, "origin": origin})
     at_end = _group_as_of(conn, month.last, origin)
     for row in rows:
         row["group"] = at_end.get(row["id"], row["main_group"])
@@ -62,13 +77,13 @@ def contacts(conn, month: Month, origin: str | None) -> Family:
     group_at = _group_as_of(conn, month.last, origin)
     turns = _rows(conn, """
         SELECT t.id AS contact_id, t.kind, t.contact_date, t.client_id, c.sex, c.main_group, 'contacts' AS source
-        FROM contacts t JOIN clients c ON c.id = t.client_id
+        FROM contacts t JOIN clients c ON c.id = t.client_id AND c.deleted = 0
         WHERE t.deleted = 0 AND t.client_id IS NOT NULL AND t.contact_date BETWEEN :first AND :last""" + _origin("t", origin)
         + """
         UNION ALL
         SELECT t.id, t.kind, t.contact_date, p.client_id, c.sex, c.main_group, 'contact_participants'
         FROM contacts t JOIN contact_participants p ON p.contact_id = t.id AND p.deleted = 0
-             JOIN clients c ON c.id = p.client_id
+             JOIN clients c ON c.id = p.client_id AND c.deleted = 0
         WHERE t.deleted = 0 AND t.kind = 'group' AND t.contact_date BETWEEN :first AND :last"""
         + _origin("t", origin), params)
     for row in turns:
@@ -84,10 +99,14 @@ def contacts(conn, month: Month, origin: str | None) -> Family:
 def referrals(conn, month: Month, origin: str | None) -> Family:
     rows = _rows(conn, """
         SELECT r.id, r.service, r.client_id, r.referred_date, r.outcome, r.outcome_date, r.amount, c.sex,
-               c.main_group AS "group"
-        FROM referrals r JOIN clients c ON c.id = r.client_id
-        WHERE r.deleted = 0 AND r.referred_date <= :last""" + _origin("r", origin),
-                 {"last": month.last, "origin": origin})
+               c.main_group
+        FROM referrals r JOIN clients c ON c.id = r.client_id AND c.deleted = 0
+        WHERE r.deleted = 0 AND r.referred_date <= :last
+          AND (r.referred_date >= :first OR r.outcome = 'pending' OR r.outcome_date >= :first)""" + _origin("r", origin),
+                 {"first": month.first, "last": month.last, "origin": origin})
+    group_at = _group_as_of(conn, month.last, origin)
+    for row in rows:
+        row["group"] = group_at.get(row["client_id"], row["main_group"])
     return Family(rows)
 
 
@@ -95,7 +114,7 @@ def rehab(conn, month: Month, origin: str | None) -> Family:
     return Family(_rows(conn, """
         SELECT r.id, r.client_id, r.registration_date, r.decision_date, r.start_date, r.end_date, r.outcome,
                r.outcome_date, c.sex
-        FROM rehab_registrations r JOIN clients c ON c.id = r.client_id
+        FROM rehab_registrations r JOIN clients c ON c.id = r.client_id AND c.deleted = 0
         WHERE r.deleted = 0 AND r.registration_date <= :last""" + _origin("r", origin),
                         {"last": month.last, "origin": origin}))
 
@@ -103,25 +122,27 @@ def rehab(conn, month: Month, origin: str | None) -> Family:
 def methadone(conn, month: Month, origin: str | None) -> Family:
     return Family(_rows(conn, """
         SELECT m.id, m.client_id, m.start_date, m.status, m.end_date, c.sex
-        FROM methadone_episodes m JOIN clients c ON c.id = m.client_id
+        FROM methadone_episodes m JOIN clients c ON c.id = m.client_id AND c.deleted = 0
         WHERE m.deleted = 0 AND m.start_date <= :last""" + _origin("m", origin),
                         {"last": month.last, "origin": origin}))
 
 
 def groups(conn, month: Month, origin: str | None) -> Family:
     params = {"first": month.first, "last": month.last, "origin": origin}
-    active = _rows(conn, "SELECT g.id, g.name FROM groups g WHERE g.deleted = 0 AND g.active = 1"
-                         " AND coalesce(g.founded_date, '') <= :last" + _origin("g", origin), params)
+    # A group is active in a month when it met in that month (a later "inactive" flag does not rewrite history).
+    active = _rows(conn, "SELECT g.id, g.name FROM groups g WHERE g.deleted = 0 AND EXISTS (SELECT 1 FROM"
+                         " group_meetings t WHERE t.group_id = g.id AND t.deleted = 0"
+                         " AND t.meeting_date BETWEEN :first AND :last)" + _origin("g", origin), params)
     meetings = _rows(conn, "SELECT t.id, t.group_id, t.meeting_date FROM group_meetings t"
                            " WHERE t.deleted = 0 AND t.meeting_date BETWEEN :first AND :last" + _origin("t", origin),
                      params)
     attendance = _rows(conn, """
         SELECT a.id, a.meeting_id, a.client_id, c.sex FROM meeting_attendance a
-        JOIN group_meetings t ON t.id = a.meeting_id JOIN clients c ON c.id = a.client_id
+        JOIN group_meetings t ON t.id = a.meeting_id JOIN clients c ON c.id = a.client_id AND c.deleted = 0
         WHERE a.deleted = 0 AND t.deleted = 0 AND t.meeting_date BETWEEN :first AND :last""" + _origin("t", origin),
                        params)
     members = _rows(conn, """
-        SELECT m.id, m.group_id, m.client_id, c.sex FROM group_members m JOIN clients c ON c.id = m.client_id
+        SELECT m.id, m.group_id, m.client_id, c.sex FROM group_members m JOIN clients c ON c.id = m.client_id AND c.deleted = 0
         WHERE m.deleted = 0 AND m.joined_date <= :last AND (m.left_date IS NULL OR m.left_date > :last)"""
                     + _origin("m", origin), params)
     return Family(active, {"meetings": meetings, "attendance": attendance, "members": members})

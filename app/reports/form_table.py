@@ -28,12 +28,9 @@ class Line:
     code: str
     label: str
     values: tuple[int | None, ...] = ()  # one per value column; None: the form defines no cell there
-    column: str | None = None      # district: the form column the numbers come from
-
-    @property
-    def sub(self) -> bool:
-        """A "trong đó" row (code 1.1, 18.10 …): printed indented under its parent."""
-        return self.kind == "row" and "." in self.code
+    column: str | None = None      # district: the form column the numbers come from (a section: its rows' one)
+    sub: bool = False              # a "trong đó" row (1.1 under row 1): printed indented under its parent
+    says_column: bool = False      # district: the label names its column (its section's rows differ)
 
 
 @dataclass(frozen=True)
@@ -53,6 +50,12 @@ def district_column(form: FormFile, row: Row) -> str | None:
     return next((c.code for c in form.columns if c.code in row.cells), None)
 
 
+def _is_sub(form: FormFile, row: Row) -> bool:
+    """Row 1.1 is part of row 1 when the form has a row 1 (18.1 … 18.11 without a row 18 are not)."""
+    parent = row.code.rpartition(".")[0]
+    return bool(parent) and any(r.code == parent for r in form.rows())
+
+
 def form_table(report: MonthlyReport) -> FormTable:
     form, result = report.form, report.result
     if not report.district:
@@ -62,17 +65,20 @@ def form_table(report: MonthlyReport) -> FormTable:
             lines.append(Line("section", section.code, section.label))
             for row in section.rows:
                 lines.append(Line("row", row.code, row.label,
-                                  tuple(result.value(row.code, c) if c in row.cells else None for c in codes)))
+                                  tuple(result.value(row.code, c) if c in row.cells else None for c in codes),
+                                  sub=_is_sub(form, row)))
         return FormTable(codes, tuple(c.label for c in form.columns), tuple(lines))
     points = tuple(sorted(result.by_point))
     lines = []
     for section in form.sections:
-        lines.append(Line("section", section.code, section.label))
-        for row in section.rows:
-            column = district_column(form, row)
+        columns = [district_column(form, row) for row in section.rows]
+        shared = columns[0] if columns and len(set(columns)) == 1 else None  # said once, on the section line
+        lines.append(Line("section", section.code, section.label, column=shared))
+        for row, column in zip(section.rows, columns):
             values = tuple(result.by_point[p].get(row.code, {}).get(column) if column else None for p in points)
-            lines.append(Line("row", row.code, row.label, values + (result.value(row.code, column) if column else None,),
-                              column))
+            total = result.value(row.code, column) if column else None
+            lines.append(Line("row", row.code, row.label, values + (total,), column, _is_sub(form, row),
+                              says_column=shared is None and column is not None))
     return FormTable(points + (TOTAL,), points + (_("Total"),), tuple(lines), district=True)
 
 
@@ -93,8 +99,8 @@ def _formal(day: date) -> tuple[str, str, str]:
 
 
 # The first administrative word of a unit name starts its place: "Điểm tư vấn xã Mỹ Hòa" -> "Mỹ Hòa".
-_PLACE = re.compile(r"(?:^|\s)(?:xã(?!\s+hội)|phường|thị trấn|thị xã|thành phố|đặc khu|huyện|quận|tỉnh)\s+([^,;()–-]+)",
-                    re.IGNORECASE)
+_PLACE = re.compile(r"(?:^|\s)(?:xã(?!\s+hội)|phường|thị trấn|thị xã|thành phố|đặc khu|huyện|quận|tỉnh)"
+                    r"\s+([^,;()–-]+)", re.IGNORECASE)
 
 
 def place_of(report: MonthlyReport) -> str:
@@ -112,7 +118,8 @@ def place_and_date(report: MonthlyReport) -> str:
 
 def closure_text(closure: Closure) -> str:
     moment = local(parse_stamp(closure.closed_at))
-    return _("The numbers of {month} were closed on {date} at {time} by {name}; this form shows them as closed.").format(
+    # Neutral on purpose: a month closed with another form shows live numbers, and MonthlyReport does not say which.
+    return _("The numbers of {month} were closed on {date} at {time} by {name}.").format(
         month=closure.month.label, date=moment.strftime("%d/%m/%Y"), time=moment.strftime("%H:%M"),
         name=closure.closed_by)
 

@@ -56,6 +56,32 @@ def _refs(rows: list[dict], table: str = "", key: str = "id", table_key: str | N
     return list(seen)
 
 
+def _subset(family: Family, key: str, keep: Callable[[dict], bool]) -> list[dict]:
+    """The rows a metric's dates select, computed once per family: a form asks the same
+    metric for many cells (by group, by sex), and only the filters differ."""
+    cache = family.extra.setdefault("_subsets", {})
+    if key not in cache:
+        cache[key] = [r for r in family.rows if keep(r)]
+    return cache[key]
+
+
+def _select(family: Family, key: str, rows: list[dict], filters: dict[str, str], **columns: str) -> list[dict]:
+    """`rows` narrowed by one filter at a time; each narrowing is kept, so "group=dependent sex=male"
+    starts from the "group=dependent" rows another cell already selected."""
+    cache = family.extra.setdefault("_selected", {})
+    done: tuple = (key,)
+    for name, value in sorted(filters.items()):
+        done += ((name, value),)
+        if done not in cache:
+            column = columns.get(name, name)
+            if name == "kind" and value == "individual":
+                cache[done] = [r for r in rows if r["kind"] in INDIVIDUAL]
+            else:
+                cache[done] = [r for r in rows if r[column] == value]
+        rows = cache[done]
+    return rows
+
+
 def _during(day: str | None, month: Month) -> bool:
     return month.contains(day)
 
@@ -67,25 +93,28 @@ def _open_at_end(start: str | None, end: str | None, month: Month) -> bool:
 # --- clients -----------------------------------------------------------------
 
 def clients_new(family, month, filters) -> Result:
-    rows = [r for r in family.rows if _during(r["intake_date"], month) and _match(r, filters)]
+    rows = [r for r in _subset(family, "new", lambda r: _during(r["intake_date"], month)) if _match(r, filters)]
     return len(rows), _refs(rows, "clients")
 
 
 def clients_active(family, month, filters) -> Result:
-    rows = [r for r in family.rows if _open_at_end(r["intake_date"], r["closed_date"] if r["status"] == "closed"
-                                                   else None, month) and _match(r, filters)]
+    active = _subset(family, "active", lambda r: _open_at_end(
+        r["intake_date"], r["closed_date"] if r["status"] == "closed" else None, month))
+    rows = _select(family, "active", active, filters)
     return len(rows), _refs(rows, "clients")
 
 
 def clients_closed(family, month, filters) -> Result:
-    rows = [r for r in family.rows if r["status"] == "closed" and _during(r["closed_date"], month)
-            and _match(r, filters, reason="closing_reason")]
+    closed = _subset(family, "closed", lambda r: r["status"] == "closed" and _during(r["closed_date"], month))
+    rows = [r for r in closed if _match(r, filters, reason="closing_reason")]
     return len(rows), _refs(rows, "clients")
 
 
 def clients_post_rehab(family, month, filters) -> Result:
+    """Under post-rehab management at the end of the month: started, not ended, case still open."""
     rows = [r for r in family.rows if r["legal_status"] == "post_rehab_management"
-            and (r["legal_start"] or "") <= month.last and (not r["legal_end"] or r["legal_end"] >= month.first)
+            and _open_at_end(r["legal_start"], r["legal_end"], month)
+            and not (r["status"] == "closed" and (r["closed_date"] or "") <= month.last)
             and _match(r, filters)]
     return len(rows), _refs(rows, "clients")
 
@@ -93,7 +122,7 @@ def clients_post_rehab(family, month, filters) -> Result:
 # --- contacts ----------------------------------------------------------------
 
 def _turns(family, filters) -> list[dict]:
-    return [r for r in family.rows if _match(r, filters)]
+    return _select(family, "turns", family.rows, filters)
 
 
 def contacts_count(family, month, filters) -> Result:
@@ -128,25 +157,31 @@ def contacts_attendees(family, month, filters) -> Result:
 
 # --- referrals ---------------------------------------------------------------
 
+def _made(family, month) -> list[dict]:
+    return _subset(family, "made", lambda r: _during(r["referred_date"], month))
+
+
+def _completed(family, month) -> list[dict]:
+    return _subset(family, "completed", lambda r: r["outcome"] == "completed" and _during(r["outcome_date"], month))
+
+
 def referrals_made(family, month, filters) -> Result:
-    rows = [r for r in family.rows if _during(r["referred_date"], month) and _match(r, filters)]
+    rows = [r for r in _made(family, month) if _match(r, filters)]
     return len(rows), _refs(rows, "referrals")
 
 
 def referrals_people(family, month, filters) -> Result:
-    rows = [r for r in family.rows if _during(r["referred_date"], month) and _match(r, filters)]
+    rows = [r for r in _made(family, month) if _match(r, filters)]
     return len({r["client_id"] for r in rows}), _refs(rows, key="client_id", table="clients")
 
 
 def referrals_completed(family, month, filters) -> Result:
-    rows = [r for r in family.rows if r["outcome"] == "completed" and _during(r["outcome_date"], month)
-            and _match(r, filters)]
+    rows = [r for r in _completed(family, month) if _match(r, filters)]
     return len(rows), _refs(rows, "referrals")
 
 
 def referrals_amount(family, month, filters) -> Result:
-    rows = [r for r in family.rows if r["outcome"] == "completed" and _during(r["outcome_date"], month)
-            and _match(r, filters)]
+    rows = [r for r in _completed(family, month) if _match(r, filters)]
     return sum(r["amount"] or 0 for r in rows), _refs(rows, "referrals")
 
 
@@ -176,8 +211,6 @@ def _methadone(predicate) -> Callable:
 
 def groups_active(family, month, filters) -> Result:
     return len(family.rows), _refs(family.rows, "groups")
-
-
 
 def groups_meetings(family, month, filters) -> Result:
     rows = family.extra["meetings"]
@@ -229,11 +262,12 @@ REGISTRY: dict[str, Metric] = dict([
     _metric("rehab.dropped_out", "rehab", {"sex"},
             _rehab(lambda r, m: r["outcome"] == "dropped_out" and _during(r["outcome_date"], m))),
     _metric("rehab.ongoing", "rehab", {"sex"},
-            _rehab(lambda r, m: _open_at_end(r["registration_date"],
-                                                 r["outcome_date"] if r["outcome"] != "ongoing" else None, m))),
+            _rehab(lambda r, m: _open_at_end(r["start_date"] or r["decision_date"],
+                                             r["outcome_date"] if r["outcome"] != "ongoing" else None, m))),
     _metric("methadone.started", "methadone", {"sex"}, _methadone(lambda r, m: _during(r["start_date"], m))),
     _metric("methadone.on_treatment", "methadone", {"sex"},
-            _methadone(lambda r, m: _open_at_end(r["start_date"], r["end_date"], m))),
+            _methadone(lambda r, m: _open_at_end(r["start_date"], r["end_date"], m)
+                       and (r["status"] == "on_treatment" or bool(r["end_date"])))),
     _metric("methadone.dropped_out", "methadone", {"sex"},
             _methadone(lambda r, m: r["status"] == "dropped_out" and _during(r["end_date"], m))),
     _metric("groups.active", "groups", set(), groups_active),

@@ -68,9 +68,16 @@ def chosen_form(conn) -> FormFile:
     return parse_form(tomllib.loads(text), "report_form")
 
 
-def choose_form(register, toml_text: str) -> FormFile:
+def choose_form(register, toml_text: str, file_name: str = "report_form") -> FormFile:
     """Check a form file and make it this register's form (administrators)."""
-    form = parse_form(tomllib.loads(toml_text), "report_form")
+    from app.core.i18n import N_
+    from app.reports.form_file import FormFileError
+
+    try:
+        data = tomllib.loads(toml_text)
+    except tomllib.TOMLDecodeError as error:
+        raise FormFileError(file=file_name, where=N_("file"), reason=str(error)) from None
+    form = parse_form(data, file_name)  # a district prints the points' form with a column per point
     register_settings.update(register, {"report_form": toml_text})
     return form
 
@@ -86,10 +93,12 @@ def monthly_report(register, month: Month, form: FormFile | None = None) -> Mont
     unit = register.unit()
     form = form or chosen_form(conn)
     district = unit.role is RegisterRole.DISTRICT
-    result = current_numbers(conn, form, month, district)
     closure, frozen = closing.closed(conn, month, form)
     if frozen is not None:
-        result = frozen
+        # A closed month prints as it was closed: its numbers and the amendments it reported then.
+        result, amendments = frozen, closing.frozen_amendments(conn, month)
+    else:
+        result, amendments = current_numbers(conn, form, month, district), None
     return MonthlyReport(
         result=result,
         unit=unit,
@@ -97,5 +106,5 @@ def monthly_report(register, month: Month, form: FormFile | None = None) -> Mont
         place_name=register_settings.get(conn, "place_name"),
         made_on=today().isoformat(),
         closure=closure,
-        amendments=closing.amendments(conn, form, month, district),
+        amendments=amendments if amendments is not None else closing.amendments(conn, form, month, district),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -32,11 +33,11 @@ class Month:
     def of(cls, day: date) -> "Month":
         return cls(day.year, day.month)
 
-    @property
+    @functools.cached_property
     def first(self) -> str:
         return date(self.year, self.month, 1).isoformat()
 
-    @property
+    @functools.cached_property
     def last(self) -> str:
         return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1]).isoformat()
 

@@ -22,6 +22,7 @@ MAGIC = b"TUVANSY1"
 SIGNATURE_BYTES = 64
 MAX_HEADER_BYTES = 256 * 1024
 MAX_PAYLOAD_BYTES = 1024 * 1024 * 1024
+MAX_HEADER_DEPTH = 16  # nesting of objects/arrays; a real header has 5
 
 
 class BundleRejected(UserError):
@@ -43,6 +44,19 @@ class Container:
 
 def canonical(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _depth(value: Any) -> int:
+    """How deeply objects and arrays nest (iterative: a hostile header must not exhaust the stack)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in item if isinstance(child, (dict, list)))
+    return deepest
 
 
 def write(header: dict[str, Any], sign, payload: bytes = b"") -> bytes:
@@ -71,11 +85,13 @@ def read(data: bytes, file: str) -> Container:
     header_bytes = data[start:end]
     try:
         header = json.loads(header_bytes.decode("utf-8"))
-        if not isinstance(header, dict):
+        if not isinstance(header, dict) or _depth(header) > MAX_HEADER_DEPTH:
             raise ValueError
-    except (UnicodeDecodeError, ValueError):
+        # A lone surrogate (\ud800) parses but cannot be encoded again: damaged, not a crash.
+        again = canonical(header)
+    except (ValueError, RecursionError):  # UnicodeError is a ValueError
         raise reject(N_("its header is damaged")) from None
-    if canonical(header) != header_bytes:
+    if again != header_bytes:
         raise reject(N_("its header is not in canonical form"))
     payload = data[end + SIGNATURE_BYTES:]
     declared = header.get("payload", {}).get("length", 0) if isinstance(header.get("payload", {}), dict) else -1

@@ -149,7 +149,7 @@ def identity_from_dict(data: Any) -> Identity:
 def identity_from_bytes(data: bytes) -> Identity:
     try:
         return identity_from_dict(json.loads(data))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # not UTF-8/JSON, or nested too deeply
         raise IdentityInvalid(reason="not a Tư Vấn key file") from None
 
 
@@ -274,10 +274,14 @@ def follow_key_change(register, announcement: dict) -> Identity:
     if old is None:
         raise UnknownPeer(what=str(statement.get("old_fingerprint")))
     if new.unit_code != old.unit_code or new.role != old.role or not old.verify(signature, canonical(statement)):
-        raise IdentityInvalid(reason="the key change is not signed by the trusted key of this unit")
-    if trusted(register.conn, new.fingerprint) is None:
-        _pin(register, Identity(new.role, new.unit_code, new.unit_name, new.register_id, new.sign_public,
-                                new.enc_public, old.points), replaces=old.fingerprint)
+        raise IdentityInvalid(reason=N_("the key change is not signed by the trusted key of this unit"))
+    if trusted(register.conn, new.fingerprint) is not None:
+        return new  # followed before
+    if trusted(register.conn, old.fingerprint, include_inactive=False) is None:
+        # A retired key (perhaps retired because it was stolen) must not bring in keys of its own.
+        raise IdentityInvalid(reason=N_("the key change is signed by a key that was already replaced"))
+    _pin(register, Identity(new.role, new.unit_code, new.unit_name, new.register_id, new.sign_public,
+                            new.enc_public, old.points), replaces=old.fingerprint)
     return new
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ from app.core.i18n import N_, _
 from app.core.roles import Permission
 from app.core.text import fold
 from app.store import search
+from app.store.connection import sqlcipher
 from app.store.records import SYNCED_TABLES
 from app.sync import container, identity, payload
 from app.sync.container import BundleRejected
@@ -28,6 +30,8 @@ from app.sync.export import BUNDLE_FORMAT, LOCAL_COLUMNS
 
 MAX_TEXT = 20_000
 MAX_RECORDS = 5_000_000
+MAX_INTEGER = 2 ** 63 - 1   # SQLite's INTEGER
+MAX_VERSION = 2 ** 62       # a clock version far beyond any real one (year ~2200) leaves the clock room to grow
 _ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 REJECTED_SHOWN = 20
 
@@ -96,16 +100,21 @@ def _header_fields(header: dict, file: str) -> None:
     try:
         ok = (header["format"] == BUNDLE_FORMAT and header["version"] == 1
               and isinstance(header["sender"]["fingerprint"], str) and isinstance(header["sender"]["unit_code"], str)
-              and isinstance(header["seq"], int) and header["seq"] >= 1
-              and isinstance(header["changes"]["first"], int) and isinstance(header["changes"]["last"], int)
+              and _integer(header["seq"]) and header["seq"] >= 1
+              and _integer(header["changes"]["first"]) and _integer(header["changes"]["last"])
               and 0 < header["changes"]["first"] <= header["changes"]["last"] + 1
+              and (header.get("prev_hash") is None or isinstance(header["prev_hash"], str))
               and isinstance(header["recipients"], list)
-              and isinstance(header["payload"]["sha256"], str) and isinstance(header["payload"]["raw_length"], int)
+              and isinstance(header["payload"]["sha256"], str) and _integer(header["payload"]["raw_length"])
               and isinstance(header["counts"], dict))
     except (KeyError, TypeError):
         ok = False
     if not ok:
         raise _reject(file, N_("it is not a Tư Vấn bundle of this version, or its header is damaged"))
+
+
+def _integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -MAX_INTEGER - 1 <= value <= MAX_INTEGER
 
 
 def _sender(conn, header: dict, file: str) -> tuple[identity.Identity, dict | None]:
@@ -143,7 +152,8 @@ def _open(conn, header: dict, box: container.Container, file: str) -> dict:
     own = identity.all_own_keys(conn)
     mine = {keys.fingerprint: keys for keys in own}
     for entry in header["recipients"]:
-        keys = mine.get(entry.get("fingerprint") if isinstance(entry, dict) else None)
+        fingerprint = entry.get("fingerprint") if isinstance(entry, dict) else None
+        keys = mine.get(fingerprint) if isinstance(fingerprint, str) else None
         if keys is None:
             continue
         try:
@@ -164,24 +174,49 @@ def _check_row(row: Any, columns: set[str], origins: set[str]) -> str | None:
         return _("not a record")
     unknown = set(row) - columns
     if unknown:
-        return _("unknown fields {names}").format(names=", ".join(sorted(unknown)[:3]))
+        return _("unknown fields {names}").format(names=", ".join(_shown(name, 40) for name in sorted(unknown)[:3]))
     for name in ("id", "origin", "version", "updated_at", "deleted"):
         if name not in row:
             return _("no {field}").format(field=name)
     if not isinstance(row["id"], str) or not _ID.match(row["id"]):
         return _("the id is not valid")
-    if row["origin"] not in origins:
-        return _("it belongs to {origin}, not to the sender").format(origin=str(row["origin"])[:30])
-    if not isinstance(row["version"], int) or isinstance(row["version"], bool) or row["version"] <= 0:
+    if not isinstance(row["origin"], str) or row["origin"] not in origins:
+        origin = _shown(row["origin"], 30) if isinstance(row["origin"], str) else "?"
+        return _("it belongs to {origin}, not to the sender").format(origin=origin)
+    if not isinstance(row["version"], int) or isinstance(row["version"], bool) or not 0 < row["version"] <= MAX_VERSION:
         return _("the version is not valid")
     if row["deleted"] not in (0, 1):
         return _("the deletion mark is not valid")
     for name, value in row.items():
-        if value is not None and not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             return _("a value of {field} is not valid").format(field=name)
-        if isinstance(value, str) and len(value) > MAX_TEXT:
-            return _("{field} is unreasonably long").format(field=name)
+        if isinstance(value, str):
+            if len(value) > MAX_TEXT:
+                return _("{field} is unreasonably long").format(field=name)
+            if not value.isascii() and not _encodable(value):
+                return _("a value of {field} is not valid").format(field=name)
+        elif isinstance(value, int):
+            if not -MAX_INTEGER - 1 <= value <= MAX_INTEGER:
+                return _("a value of {field} is not valid").format(field=name)
+        elif not math.isfinite(value):
+            return _("a value of {field} is not valid").format(field=name)
     return None
+
+
+def _encodable(text: str) -> bool:
+    """False for text with lone surrogates (JSON allows \\ud800; UTF-8 and SQLite do not)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(text: str, limit: int) -> str:
+    """Untrusted text cut short and made printable, for a message."""
+    return text[:limit].encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _existing(conn, table: str, ids: list[str]) -> dict[str, tuple[int, str]]:
@@ -222,14 +257,15 @@ def plan_import(register, data: bytes, file: str) -> ImportPlan:
     plan = ImportPlan(file, header, sender, box.file_hash, _status(conn, sender.unit_code, header["seq"], box.file_hash),
                       key_change=key_change)
     unit = document.get("unit")
-    plan.unit_name = str(unit.get("name", ""))[:200] if isinstance(unit, dict) else ""
+    name = unit.get("name") if isinstance(unit, dict) else None
+    plan.unit_name = _shown(name, 200) if isinstance(name, str) else ""
     origins = {sender.unit_code} | (set(sender.points) if sender.role == "district" else set())
     columns = _columns(conn)
     total = 0
     for table, rows in document["tables"].items():
         if table not in columns or not isinstance(rows, list):
-            plan.problems.append(_("{table}: not a table of the register").format(table=str(table)[:40]))
-            plan.counts.setdefault(str(table)[:40], TableCounts()).rejected += len(rows) if isinstance(rows, list) else 1
+            plan.problems.append(_("{table}: not a table of the register").format(table=_shown(table, 40)))
+            plan.counts.setdefault(_shown(table, 40), TableCounts()).rejected += len(rows) if isinstance(rows, list) else 1
             continue
         total += len(rows)
         if total > MAX_RECORDS:
@@ -278,14 +314,15 @@ def _same_persons(conn, arriving: list[dict], limit: int = 200) -> list[Possible
             hits += [(row, "citizen_id") for row in conn.execute(
                 "SELECT id, code, full_name, birth_year, sex, origin FROM clients WHERE citizen_id = ? AND origin != ?"
                 " AND deleted = 0", (client["citizen_id"], client["origin"]))]
-        expression = search.match_expression(client.get("full_name") or "", prefix=False)
+        name = str(client.get("full_name") or "")
+        expression = search.match_expression(name, prefix=False)
         if expression and not hits:
             for row in conn.execute(
                     "SELECT c.id, c.code, c.full_name, c.birth_year, c.sex, c.origin FROM client_search s CROSS JOIN"
                     " clients c ON c.seq = s.rowid WHERE client_search MATCH ? AND c.origin != ? AND c.deleted = 0"
                     " AND c.birth_year = ? AND c.sex = ?",
                     (expression, client["origin"], client.get("birth_year"), client.get("sex"))):
-                if fold(row[2]) == fold(client.get("full_name")):
+                if fold(row[2]) == fold(name):
                     hits.append((row, "name_year_sex"))
         for row, reason in hits:
             found.append(PossibleSamePerson({k: client.get(k) for k in keys}, dict(zip(keys, row)), reason))
@@ -301,7 +338,6 @@ class ImportResult:
 
 def apply_import(register, plan: ImportPlan, *, accept_fork: bool = False) -> ImportResult:
     """Apply a verified plan in one transaction (version-wins upserts)."""
-    conn = register.conn
     if plan.rejected:
         raise _reject(plan.file, _("{n} records are not acceptable ({first})").format(
             n=plan.rejected, first="; ".join(plan.problems[:3])))
@@ -312,6 +348,19 @@ def apply_import(register, plan: ImportPlan, *, accept_fork: bool = False) -> Im
         raise _reject(plan.file, _("bundle {seq} from {point} was already imported with different contents (a "
                                    "restored backup or a copied key?). The alarm is on the Sync screen; "
                                    "acknowledge it to import anyway").format(seq=plan.seq, point=plan.sender_code))
+    try:
+        max_version = _apply(register, plan)
+    except (sqlcipher.IntegrityError, OverflowError):
+        # A value the register's rules refuse (a CHECK or NOT NULL constraint): the transaction was rolled back.
+        raise _reject(plan.file, N_("some of its records break the rules of the register (a faulty or forged "
+                                    "sender)")) from None
+    register.clock.observe(max_version)
+    return ImportResult(plan, True, "imported")
+
+
+def _apply(register, plan: ImportPlan) -> int:
+    """Write the plan in one transaction; the highest version written."""
+    conn = register.conn
     max_version = 0
     with register.transaction():
         if plan.key_change:
@@ -336,8 +385,7 @@ def apply_import(register, plan: ImportPlan, *, accept_fork: bool = False) -> Im
                          " AND acknowledged_at IS NULL", (utc_stamp(), register.user.id, plan.sender_code, plan.seq))
         register.audit("bundle.import", "bundles_received", f"{plan.sender_code}:{plan.seq}",
                        {"new": plan.totals().new, "updated": plan.totals().updated})
-    register.clock.observe(max_version)
-    return ImportResult(plan, True, "imported")
+    return max_version
 
 
 def _by_columns(rows: list[dict]) -> list[list[dict]]:

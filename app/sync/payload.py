@@ -32,7 +32,7 @@ def _associated(index: int, last: bool) -> bytes:
     return b"tuvan-payload-v1" + index.to_bytes(8, "big") + (b"\x01" if last else b"\x00")
 
 
-def encode(document: dict[str, Any], level: int = 6) -> tuple[bytes, int]:
+def encode(document: dict[str, Any], level: int = 3) -> tuple[bytes, int]:
     raw = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
     return zlib.compress(raw, level), len(raw)
 
@@ -69,11 +69,11 @@ def open_payload(payload: bytes, key: bytes, raw_length: int) -> dict[str, Any]:
         raise PayloadError("does not decrypt") from None
     except zlib.error:
         raise PayloadError("does not decompress") from None
-    if len(out) != raw_length or not decompressor.eof:
+    if len(out) != raw_length or not decompressor.eof or decompressor.unused_data:
         raise PayloadError("size differs from the header")
     try:
-        document = json.loads(out)
-    except (UnicodeDecodeError, ValueError):
+        document = json.loads(out.decode("utf-8"))  # strictly UTF-8 (json.loads alone would guess UTF-16/32)
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply
         raise PayloadError("not JSON") from None
     if not isinstance(document, dict):
         raise PayloadError("not a record document")

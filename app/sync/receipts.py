@@ -55,7 +55,10 @@ def import_receipt(register, data: bytes, file: str) -> Receipt:
         if header["format"] != RECEIPT_FORMAT or header["version"] != 1:
             raise ValueError
         fingerprint, point = header["issuer"]["fingerprint"], header["point"]
-        upto, last_seq, issued = int(header["upto_change"]), int(header["last_seq"]), str(header["issued_at"])
+        upto, last_seq, issued = header["upto_change"], header["last_seq"], header["issued_at"]
+        if not (isinstance(fingerprint, str) and isinstance(point, str) and isinstance(issued, str)
+                and all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n < 2 ** 63 for n in (upto, last_seq))):
+            raise ValueError
     except (KeyError, TypeError, ValueError):
         raise BundleRejected(file=file, reason=N_("it is not a Tư Vấn receipt")) from None
     issuer = identity.trusted(register.conn, fingerprint, include_inactive=True)

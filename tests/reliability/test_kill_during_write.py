@@ -14,6 +14,7 @@ from app.store.register import unlock
 from tests.conftest import PASSPHRASE
 
 ROOT = Path(__file__).resolve().parents[2]
+TRIALS = int(os.environ.get("TUVAN_KILL_TRIALS", "20"))  # `make reliability` runs 200
 
 WRITER = """
 import sys
@@ -36,7 +37,7 @@ def test_kill_9_during_writes_keeps_every_committed_row(register):
     rng = random.Random(20261126)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     committed: set[int] = set()
-    for round_ in range(20):
+    for round_ in range(TRIALS):
         child = subprocess.Popen(
             [sys.executable, "-c", WRITER, str(root), PASSPHRASE, str(round_ * 1_000_000)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,

@@ -1,0 +1,43 @@
+"""The Sync screen: tabs that depend on the register's role.
+
+A point sends its data and shows what the receiving office has; a district
+(receiving office) sees its points, imports their bundles and reviews
+possible same persons. Both manage keys. Each tab is its own module.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from app.core.i18n import _
+from app.core.unit import RegisterRole
+from app.gui.session import Session
+from app.gui.sync_district import DistrictPanel
+from app.gui.sync_keys import KeysPanel
+from app.gui.sync_persons import PersonsPanel
+from app.gui.sync_point import PointPanel
+from app.gui.widgets import heading
+
+
+class SyncView(QWidget):
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("sync_tabs")
+        self.point = self.district = self.persons = None
+        if session.info.unit.role == RegisterRole.DISTRICT:
+            self.district = DistrictPanel(session)
+            self.persons = PersonsPanel(session)
+            self.tabs.addTab(self.district, _("Points"))
+            self.tabs.addTab(self.persons, _("Possible same persons"))
+            title = _("Sync: data from the points")
+        else:
+            self.point = PointPanel(session)
+            self.tabs.addTab(self.point, _("Send data"))
+            title = _("Sync: send data to the receiving office")
+        self.keys = KeysPanel(session)
+        self.tabs.addTab(self.keys, _("Keys"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(title))
+        layout.addWidget(self.tabs, 1)

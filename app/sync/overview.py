@@ -1,0 +1,93 @@
+"""Read-only views of the sync tables for the Sync screen (and any other front end).
+
+A point's outbox (what the next bundle holds and what the receiving office
+has acknowledged), the trusted keys with their state, and whether a fork
+alarm for one bundle file is open or acknowledged. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.store.records import SYNCED_TABLES
+from app.sync import identity
+from app.sync.export import acknowledged
+from app.sync.receipts import Receipt, latest_receipt
+
+
+@dataclass(frozen=True)
+class SentBundle:
+    seq: int
+    created_at: str
+    file_name: str
+    first_change: int
+    last_change: int
+    records: int
+
+
+@dataclass(frozen=True)
+class Outbox:
+    offices: list[tuple[str, str]]          # (unit code, unit name) of the trusted receiving offices
+    acknowledged: int                       # every change up to this number is acknowledged
+    last_change: int                        # the newest change in this register
+    pending: dict[str, int]                 # table -> records changed after `acknowledged`
+    receipt: Receipt | None
+    receipt_bundle: SentBundle | None       # the bundle the latest receipt names
+    last_sent: SentBundle | None
+
+    @property
+    def changes(self) -> int:
+        return max(self.last_change - self.acknowledged, 0)
+
+    @property
+    def records(self) -> int:
+        return sum(self.pending.values())
+
+
+_SENT = "seq, created_at, file_name, first_change, last_change, records"
+
+
+def _sent(conn, where: str = "", params: tuple = ()) -> SentBundle | None:
+    row = conn.execute(f"SELECT {_SENT} FROM bundles_sent {where} ORDER BY seq DESC LIMIT 1", params).fetchone()
+    return SentBundle(*row) if row else None
+
+
+def point_outbox(conn) -> Outbox:
+    """What a point would send now: counted per table from the change log, rows are not loaded."""
+    offices = [(i.unit_code, i.unit_name) for i in identity.trusted_list(conn, "district")]
+    after = acknowledged(conn, sorted({code for code, _name in offices}))
+    last = conn.execute("SELECT coalesce(max(change_no), 0) FROM change_log").fetchone()[0]
+    counted = dict(conn.execute("SELECT table_name, count(DISTINCT row_id) FROM change_log WHERE change_no > ?"
+                                " GROUP BY table_name", (after,)).fetchall())
+    pending = {table: counted[table] for table in SYNCED_TABLES if counted.get(table)}
+    receipt = latest_receipt(conn)
+    named = _sent(conn, "WHERE seq = ?", (receipt.last_seq,)) if receipt else None
+    return Outbox(offices, after, last, pending, receipt, named, _sent(conn))
+
+
+@dataclass(frozen=True)
+class TrustedKey:
+    unit_code: str
+    unit_name: str
+    role: str
+    fingerprint: str
+    pinned_at: str
+    active: bool
+    replaced_by: str | None
+
+
+def trusted_keys(conn) -> list[TrustedKey]:
+    """Every pinned key, the ones in use first (replaced keys stay listed: old bundles name them)."""
+    return [TrustedKey(code, name, role, fingerprint, pinned_at, bool(active), replaced_by)
+            for code, name, role, fingerprint, pinned_at, active, replaced_by in conn.execute(
+                "SELECT unit_code, unit_name, role, fingerprint, pinned_at, active, replaced_by FROM trusted_keys"
+                " ORDER BY active DESC, role DESC, unit_code, pinned_at")]
+
+
+def fork_state(conn, sender: str, seq: int, file_hash: str) -> str:
+    """For a bundle file that forks a chain: "none" (no alarm yet), "open" or "acknowledged"."""
+    rows = conn.execute("SELECT acknowledged_at FROM sync_alarms WHERE sender = ? AND seq = ? AND other_hash = ?",
+                        (sender, seq, file_hash)).fetchall()
+    if not rows:
+        return "none"
+    return "open" if any(r[0] is None for r in rows) else "acknowledged"

@@ -1,0 +1,96 @@
+"""Possible same persons across points, and the district officer's decisions on them.
+
+Someone who moved between communes can be registered by two points. The
+district lists pairs of clients from different points with the same citizen
+ID, or with the same name (diacritics ignored), birth year and sex, and the
+officer marks each pair "same person" or "different people" in person_links.
+The points' records are never changed: a decision is the district's own note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from app.core.clock import utc_stamp
+from app.core.errors import InvalidInput
+from app.core.i18n import N_
+from app.core.roles import Permission
+from app.core.text import fold
+from app.store.records import RecordNotFound
+
+DECISIONS = ("same", "different")
+MAX_GROUP = 12          # a very common name in one birth year would otherwise make hundreds of pairs
+_FIELDS = ("id", "code", "full_name", "alias", "birth_year", "sex", "citizen_id", "origin", "hamlet", "commune")
+
+
+@dataclass(frozen=True)
+class PersonPair:
+    a: dict                   # the two clients (id, code, names, birth year, sex, point, hamlet, commune)
+    b: dict
+    reason: str               # "citizen_id" | "name_year_sex"
+    decision: str | None      # "same" | "different" | None (not decided yet)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.a["id"], self.b["id"]
+
+
+def _ordered(first: str, second: str) -> tuple[str, str]:
+    return (first, second) if first < second else (second, first)
+
+
+def _pairs(group: list[dict]) -> list[tuple[dict, dict]]:
+    found = []
+    for first, second in combinations(group[:MAX_GROUP], 2):
+        if first["origin"] != second["origin"]:
+            found.append((first, second) if first["id"] < second["id"] else (second, first))
+    return found
+
+
+def possible_same_persons(conn, *, include_decided: bool = True, limit: int = 2000) -> list[PersonPair]:
+    """Cross-point pairs, undecided first; a pair found by citizen ID is not listed again by name."""
+    clients = [dict(zip(_FIELDS, row)) for row in conn.execute(
+        f"SELECT {', '.join(_FIELDS)} FROM clients WHERE deleted = 0 ORDER BY origin, code")]
+    by_citizen: dict[str, list[dict]] = {}
+    by_name: dict[tuple, list[dict]] = {}
+    for client in clients:
+        citizen = "".join((client["citizen_id"] or "").split())
+        if citizen:
+            by_citizen.setdefault(citizen, []).append(client)
+        name = fold(client["full_name"])
+        if name:
+            by_name.setdefault((name, client["birth_year"], client["sex"]), []).append(client)
+    reasons: dict[tuple[str, str], tuple[str, dict, dict]] = {}
+    for reason, groups in (("citizen_id", by_citizen), ("name_year_sex", by_name)):
+        for group in groups.values():
+            for first, second in _pairs(group) if len(group) > 1 else ():
+                reasons.setdefault((first["id"], second["id"]), (reason, first, second))
+    decided = {(a, b): decision for a, b, decision in conn.execute(
+        "SELECT client_a, client_b, decision FROM person_links")}
+    pairs = [PersonPair(first, second, reason, decided.get(key)) for key, (reason, first, second) in reasons.items()]
+    if not include_decided:
+        pairs = [p for p in pairs if p.decision is None]
+    pairs.sort(key=lambda p: (p.decision is not None, p.reason != "citizen_id", fold(p.a["full_name"]), p.key))
+    return pairs[:limit]
+
+
+def decide(register, client_a: str, client_b: str, decision: str | None) -> None:
+    """Record "same" or "different" for a pair (None forgets the decision); the clients stay as they are."""
+    register.require(Permission.CASE_WORK)
+    if decision is not None and decision not in DECISIONS:
+        raise InvalidInput(field=N_("Decision"), problem=N_("choose 'same' or 'different'"))
+    first, second = _ordered(client_a, client_b)
+    found = register.conn.execute("SELECT count(*) FROM clients WHERE id IN (?, ?)", (first, second)).fetchone()[0]
+    if first == second or found != 2:
+        raise RecordNotFound()
+    with register.transaction():
+        if decision is None:
+            register.conn.execute("DELETE FROM person_links WHERE client_a = ? AND client_b = ?", (first, second))
+        else:
+            register.conn.execute(
+                "INSERT INTO person_links (client_a, client_b, decision, decided_at, decided_by) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT(client_a, client_b) DO UPDATE SET decision = excluded.decision,"
+                " decided_at = excluded.decided_at, decided_by = excluded.decided_by",
+                (first, second, decision, utc_stamp(), register.user.id))
+        register.audit("person_link.decide", "person_links", f"{first}:{second}", {"decision": decision})

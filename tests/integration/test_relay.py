@@ -1,0 +1,195 @@
+"""Relay (DESIGN.md §4): a district passes its merged records on to a higher office.
+
+Two points send bundles to the district; the district exports one bundle signed
+with its own key; the higher office (also a "district" register) accepts the
+records only for the points enrolled under that district, whose codes came with
+the district's key file when it was pinned.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from app.core.unit import make_unit
+from app.reports.engine import compute, compute_district
+from app.reports.form_file import default_form
+from app.reports.period import Month
+from app.store import clients, contacts, demo
+from app.store.register import create_register
+from app.store.records import SYNCED_TABLES
+from app.sync import export, identity, merge, receipts
+from app.sync.container import BundleRejected
+from tests.conftest import PASSPHRASE
+
+
+def _register(tmp_path, role, code, name):
+    register, _ = create_register(tmp_path / code, unit=make_unit(role, code, name), admin_login="admin",
+                                  admin_full_name="Quản Trị Viên", passphrase=PASSPHRASE)
+    return register
+
+
+def _pin(receiver, sender):
+    """The receiver pins the sender's key file after comparing the fingerprint read aloud."""
+    key_file = identity.own_identity(sender).to_bytes()
+    spoken = identity.own_identity(sender).fingerprint.lower()
+    return identity.pin(receiver, identity.identity_from_bytes(key_file), spoken)
+
+
+def _send(sender, receiver, folder):
+    """Export everything the receiver has not acknowledged and import it; the exported bundles."""
+    made = export.export_bundles(sender, folder)
+    for bundle in made:
+        plan = merge.plan_import(receiver, bundle.path.read_bytes(), bundle.path.name)
+        assert plan.rejected == 0, plan.problems
+        assert merge.apply_import(receiver, plan).applied
+    return made
+
+
+def _records(register, origin=None):
+    """{table: {(id, version)}} of the synced records (of one origin)."""
+    where = " WHERE origin = ?" if origin else ""
+    return {t: set(register.conn.execute(f"SELECT id, version FROM {t}{where}", (origin,) if origin else ()))
+            for t in SYNCED_TABLES}
+
+
+def _origins(register):
+    return {row[0] for t in SYNCED_TABLES for row in register.conn.execute(f"SELECT DISTINCT origin FROM {t}")}
+
+
+@pytest.fixture
+def offices(tmp_path):
+    """Two points enrolled under the district LX-CA; the province office AG-CA above it."""
+    district = _register(tmp_path, "district", "LX-CA", "Công an thành phố Long Xuyên")
+    province = _register(tmp_path, "district", "AG-CA", "Công an tỉnh An Giang")
+    points = []
+    for code, name, seed in (("MYHOA-01", "Điểm tư vấn xã Mỹ Hòa", 11),
+                             ("PHUTHANH-01", "Điểm tư vấn xã Phú Thạnh", 12)):
+        point = _register(tmp_path, "point", code, name)
+        demo.fill(point, clients=24, months=3, seed=seed)
+        _pin(point, district)
+        _pin(district, point)
+        points.append(point)
+    _pin(district, province)            # the district seals its relay bundles to the province
+    pinned = _pin(province, district)   # the province learns the district's points from its key file
+    assert pinned.points == ("MYHOA-01", "PHUTHANH-01")
+    yield district, province, points, tmp_path
+    for register in (district, province, *points):
+        register.close()
+
+
+def test_records_of_two_points_reach_the_higher_office_with_their_origin(offices):
+    district, province, points, tmp_path = offices
+    for point in points:
+        _send(point, district, tmp_path / "usb" / point.origin)
+    relayed = _send(district, province, tmp_path / "relay")
+    assert relayed[0].first_change == 1
+    assert sum(sum(b.counts.values()) for b in relayed) == sum(len(rows) for rows in _records(district).values())
+
+    # Every record arrived unchanged (same id and version), under the point that made it.
+    assert _origins(province) == {"MYHOA-01", "PHUTHANH-01"}
+    for point in points:
+        assert _records(province, point.origin) == _records(point)
+    assert _records(province) == _records(district)
+
+    # The province's district form: the right numbers for each point, and the total.
+    form = default_form()
+    today = datetime.date.today()
+    for month in (Month.of(today), Month.of(today.replace(day=1) - datetime.timedelta(days=1))):
+        result = compute_district(province.conn, form, month)
+        assert set(result.by_point) == {"MYHOA-01", "PHUTHANH-01"}
+        for point in points:
+            assert result.by_point[point.origin] == compute(point.conn, form, month).values, (point.origin, month)
+        assert result.values == compute(district.conn, form, month).values
+
+    # The province receipts the district; the next relay carries only what changed since.
+    receipt_file = tmp_path / "province.tvr"
+    issued = receipts.export_receipt(province, district.origin, receipt_file)
+    assert issued.upto_change == relayed[-1].last_change
+    receipts.import_receipt(district, receipt_file.read_bytes(), receipt_file.name)
+    with pytest.raises(export.NothingToExport):
+        export.export_bundles(district, tmp_path / "relay")
+
+    point = points[0]
+    client = point.conn.execute("SELECT id FROM clients WHERE deleted = 0 ORDER BY seq LIMIT 1").fetchone()[0]
+    clients.edit(point, client, {"phone": "0912 345 678"})
+    contacts.add(point, {"kind": "phone", "client_id": client, "contact_date": today.isoformat()})
+    _send(point, district, tmp_path / "usb" / point.origin)
+    again = export.export_bundles(district, tmp_path / "relay")
+    assert [b.first_change for b in again] == [issued.upto_change + 1]
+    assert again[0].counts == {"clients": 1, "contacts": 1}
+    plan = merge.plan_import(province, again[0].path.read_bytes(), again[0].path.name)
+    assert (plan.totals().new, plan.totals().updated, plan.rejected) == (1, 1, 0)
+    merge.apply_import(province, plan)
+    assert province.conn.execute("SELECT phone, origin FROM clients WHERE id = ?", (client,)).fetchone() == (
+        "0912 345 678", point.origin)
+    assert _records(province, point.origin) == _records(point)
+
+    # Importing the relay bundles again changes nothing.
+    before = _records(province)
+    for bundle in (*relayed, *again):
+        result = merge.import_bundle(province, bundle.path.read_bytes(), bundle.path.name)
+        assert result.message_key == "already_imported"
+    assert _records(province) == before
+
+
+def test_records_of_a_point_not_enrolled_under_the_district_are_rejected(offices):
+    district, province, points, tmp_path = offices
+    # A point enrolled at the district after the province pinned the district's key file.
+    late = _register(tmp_path, "point", "MYTHOI-01", "Điểm tư vấn xã Mỹ Thới")
+    demo.fill(late, clients=20, months=2, seed=13)
+    _pin(late, district)
+    _pin(district, late)
+    for point in (*points, late):
+        _send(point, district, tmp_path / "usb" / point.origin)
+
+    bundle = export.export_bundles(district, tmp_path / "relay")[0]
+    data = bundle.path.read_bytes()
+    plan = merge.plan_import(province, data, bundle.path.name)
+    late_records = sum(len(rows) for rows in _records(late).values())
+    assert plan.rejected == late_records
+    assert plan.problems and all("MYTHOI-01" in problem for problem in plan.problems)
+    changes = province.conn.execute("SELECT coalesce(max(change_no), 0) FROM change_log").fetchone()[0]
+    with pytest.raises(BundleRejected) as info:
+        merge.apply_import(province, plan)
+    assert "MYTHOI-01" in info.value.message
+    assert _origins(province) == set()
+    assert province.conn.execute("SELECT count(*) FROM bundles_received").fetchone()[0] == 0
+    assert province.conn.execute("SELECT coalesce(max(change_no), 0) FROM change_log").fetchone()[0] == changes
+
+    # The district sends its refreshed key file; the province compares the (unchanged) fingerprint again.
+    assert _pin(province, district).points == ("MYHOA-01", "MYTHOI-01", "PHUTHANH-01")
+    assert merge.import_bundle(province, data, bundle.path.name).applied
+    assert _records(province, "MYTHOI-01") == _records(late)
+
+    # A record the district holds under a code that is none of its points (forged or damaged) is refused.
+    district.conn.execute("UPDATE contacts SET origin = 'KHAC-01', version = version + 1"
+                          " WHERE seq = (SELECT min(seq) FROM contacts)")
+    forged = export.export_bundles(district, tmp_path / "relay")[0]
+    plan = merge.plan_import(province, forged.path.read_bytes(), forged.path.name)
+    assert plan.rejected == 1 and "KHAC-01" in plan.problems[0]
+    before = _records(province)
+    with pytest.raises(BundleRejected):
+        merge.apply_import(province, plan)
+    assert _records(province) == before
+    late.close()
+
+
+def test_a_point_cannot_relay_even_if_its_key_file_lists_points(offices):
+    district, province, points, tmp_path = offices
+    # A point's key file edited to claim other points: a point is never entitled to relay.
+    point = points[0]
+    claimed = identity.own_identity(point)
+    forged = identity.Identity(claimed.role, claimed.unit_code, claimed.unit_name, claimed.register_id,
+                               claimed.sign_public, claimed.enc_public, ("PHUTHANH-01",))
+    identity.pin(province, identity.identity_from_bytes(forged.to_bytes()), claimed.fingerprint)
+    _pin(point, province)
+    point.conn.execute("UPDATE contacts SET origin = 'PHUTHANH-01', version = version + 1"
+                       " WHERE seq = (SELECT min(seq) FROM contacts)")
+    bundle = export.export_bundles(point, tmp_path / "usb")[0]
+    plan = merge.plan_import(province, bundle.path.read_bytes(), bundle.path.name)
+    assert plan.rejected == 1 and "PHUTHANH-01" in plan.problems[0]
+    with pytest.raises(BundleRejected):
+        merge.apply_import(province, plan)
+    assert _origins(province) == set()
