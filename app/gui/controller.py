@@ -21,6 +21,7 @@ from app.gui.main_window import MainWindow
 from app.gui.session import Session, describe
 from app.gui.settings_view import SettingsView
 from app.gui.setup_wizard import SetupWizard
+from app.gui.sync_view import SyncView
 from app.gui.tasks import TaskRunner
 from app.gui.today_view import TodayView
 from app.gui.unlock_window import UnlockWindow
@@ -103,6 +104,7 @@ class AppController(QObject):
             "activities": lambda: ActivitiesView(session),
             "groups": lambda: GroupsView(session),
             "reports": lambda: ReportsView(session),
+            "sync": lambda: SyncView(session),
             "settings": lambda: SettingsView(session, current_language(), self.change_language),
         })
         window.lock_requested.connect(self.lock)

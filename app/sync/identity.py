@@ -37,7 +37,8 @@ class IdentityInvalid(UserError):
 
 class FingerprintMismatch(UserError):
     exit_code = 2
-    template = N_("The fingerprint you typed does not match this key file ({actual}). Do not trust it: "
+    # The right fingerprint is deliberately not shown: it would invite copying it instead of comparing.
+    template = N_("The fingerprint you typed does not match this key file. Do not trust it: "
                   "compare the fingerprint with the other office by phone or in person.")
 
 
@@ -238,7 +239,7 @@ def pin(register, identity: Identity, typed_fingerprint: str) -> Identity:
     """Trust `identity` after checking the fingerprint the user compared (administrators)."""
     register.require(Permission.MANAGE_SETTINGS)
     if normalize_fingerprint(typed_fingerprint) != identity.fingerprint:
-        raise FingerprintMismatch(actual=identity.fingerprint)
+        raise FingerprintMismatch()
     _pin(register, identity)
     return identity
 
