@@ -6,9 +6,6 @@ import getpass
 import json
 import os
 import sys
-from pathlib import Path
-
-import platformdirs
 
 from app.core.errors import NeedPassphrase, PassphraseMismatch
 from app.core.i18n import _
@@ -16,10 +13,6 @@ from app.store.register import Register, unlock
 
 PASSPHRASE_ENV = "TUVAN_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "TUVAN_NEW_PASSPHRASE"
-
-
-def default_register() -> Path:
-    return Path(platformdirs.user_data_dir("TuVan", appauthor=False)) / "register"
 
 
 def _interactive() -> bool:

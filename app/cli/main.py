@@ -16,7 +16,8 @@ from app.cli import (
     audit_commands, case_commands, export_commands, import_commands, register_commands, report_commands,
     sync_commands, user_commands,
 )
-from app.cli.context import CommandBuilder, default_register
+from app.cli.context import CommandBuilder
+from app.store.machine_config import default_register
 from app.core.errors import UserError
 from app.core.i18n import LANGUAGES, _, set_language
 from app.core.logs import log_dir, setup_logging

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from app.cli.context import emit, new_passphrase, open_register, passphrase
 from app.core.clock import utc_now
-from app.core.errors import CheckFailed, RegisterNotFound
+from app.core.errors import CheckFailed
 from app.core.i18n import _
 from app.core.unit import make_unit
 from app.store import audit, backup, migrations
 from app.store.connection import integrity_problems
-from app.store.register import create_register, register_paths, unlock, unlock_with_recovery_key
+from app.store.register import create_register, unlock_with_recovery_key
 
 
 def cmd_init(args) -> int:
@@ -121,47 +121,20 @@ def cmd_restore(args) -> int:
     return 0
 
 
-DEMO_PASSPHRASE = "demo-tuvan-2026"
-DEMO_USERS = (
-    ("lan", "Trần Thị Lan", "counsellor"),
-    ("hung", "Lê Văn Hùng", "reporter"),
-)
-
-
 def cmd_demo(args) -> int:
     """Create the demo register (same passphrase for every demo user) if it is missing; fill it if empty."""
-    from app.store import demo, users
+    from app.store import demo
 
-    demo.check_size(args.clients, args.months)
     root = Path(args.register)
-    try:
-        register_paths(root)
-        created = False
-    except RegisterNotFound:
-        created = True
-    if created:
-        unit = make_unit("point", "MYHOA-01", "Điểm tư vấn, chăm sóc, hỗ trợ điều trị nghiện xã Mỹ Hòa",
-                         "Ủy ban nhân dân xã Mỹ Hòa")
-        register, _recovery = create_register(
-            root, unit=unit, admin_login="admin", admin_full_name="Nguyễn Văn Đức",
-            passphrase=DEMO_PASSPHRASE,
-        )
-    else:
-        register = unlock(root, "admin", DEMO_PASSPHRASE)  # proves it is the demo register
+    register, created, filled, had_clients = demo.open_or_create_demo(
+        root, clients=args.clients, months=args.months, seed=args.seed,
+        progress=None if args.json else _demo_progress())
     with register:
-        if created:
-            for login, full_name, role in DEMO_USERS:
-                users.add_user(register, login, full_name, role, DEMO_PASSPHRASE)
-        had_clients = demo.counts(register.conn)["clients"]
-        filled = None
-        if args.clients and not had_clients:
-            filled = demo.fill(register, clients=args.clients, months=args.months, seed=args.seed,
-                               progress=None if args.json else _demo_progress())
         counts = demo.counts(register.conn)
     emit(
         args,
-        {"register": str(root), "created": created, "users": ["admin"] + [u[0] for u in DEMO_USERS],
-         "passphrase": DEMO_PASSPHRASE, "filled": filled is not None, "counts": counts,
+        {"register": str(root), "created": created, "users": ["admin"] + [u[0] for u in demo.DEMO_USERS],
+         "passphrase": demo.DEMO_PASSPHRASE, "filled": filled is not None, "counts": counts,
          "months": args.months if filled else None, "seed": args.seed if filled else None,
          "seconds": filled.seconds if filled else None,
          "stage_seconds": filled.stage_seconds if filled else None},
@@ -169,7 +142,7 @@ def cmd_demo(args) -> int:
             (_("Demo register created: {path}") if created else _("Demo register: {path}")).format(path=root),
             *_demo_lines(counts, filled, had_clients, args),
             _("Users: admin (administrator), lan (counsellor), hung (reporter)"),
-            _("Passphrase for every demo user: {passphrase}").format(passphrase=DEMO_PASSPHRASE),
+            _("Passphrase for every demo user: {passphrase}").format(passphrase=demo.DEMO_PASSPHRASE),
         ],
     )
     return 0

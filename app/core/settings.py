@@ -49,6 +49,9 @@ REGISTER_SETTINGS = {
         Setting("place_name", str, "", N_("Place name on forms")),
         Setting("auto_lock_minutes", int, 10, N_("Lock after minutes without use"), 1, 240),
         Setting("backups_kept", int, 10, N_("Backups kept"), 1, 100),
+        Setting("backup_folder", str, "", N_("Backup folder")),
+        Setting("backup_every_hours", int, 24, N_("Back up every (hours)"), 1, 720),
+        Setting("backup_on_close", bool, True, N_("Back up when the program closes")),
         Setting("report_form", str, "", N_("Report form")),
     )
 }

@@ -4,13 +4,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.clock import local_datetime_text, parse_stamp
 from app.core.i18n import _
 from app.gui.errors import show_error
 from app.gui.session import Session
+from app.core.roles import Permission
 from app.store import backup
+from app.store import settings as register_settings
 
 
 def _listing(register) -> list[tuple[str, str, int]]:
@@ -25,6 +40,7 @@ def _listing(register) -> list[tuple[str, str, int]]:
 
 
 class BackupPanel(QWidget):
+    restore_requested = Signal()  # the controller closes the register and restores
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
@@ -40,20 +56,74 @@ class BackupPanel(QWidget):
         self.status.setWordWrap(True)
         self.list = QListWidget()
         self.list.setObjectName("backup_list")
+        admin = session.can(Permission.MANAGE_SETTINGS)
+        settings = session.info.settings
+        self.folder = QLineEdit(settings.get("backup_folder", ""))
+        self.folder.setObjectName("backup_folder")
+        self.folder.setPlaceholderText(_("the register's own backups folder"))
+        self.folder.setReadOnly(True)
+        self.folder_button = QPushButton(_("Choose &folder…"))
+        self.hours = QSpinBox()
+        self.hours.setObjectName("backup_every_hours")
+        self.hours.setRange(1, 720)
+        self.hours.setSuffix(" " + _("hours"))
+        self.hours.setValue(settings.get("backup_every_hours", 24))
+        self.on_close = QCheckBox(_("Also back up when the program closes"))
+        self.on_close.setChecked(bool(settings.get("backup_on_close", True)))
+        self.save_schedule = QPushButton(_("Save"))
+        self.save_schedule.setObjectName("save_backup_schedule")
+        self.restore_button = QPushButton(_("&Restore from a backup…"))
+        self.restore_button.setObjectName("restore_backup")
+        for widget in (self.folder_button, self.hours, self.on_close, self.save_schedule, self.restore_button):
+            widget.setEnabled(admin)
+        schedule = QFormLayout()
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(self.folder_button)
+        schedule.addRow(_("Automatic backups to"), folder_row)
+        every = QHBoxLayout()
+        every.addWidget(self.hours)
+        every.addWidget(self.on_close)
+        every.addStretch(1)
+        every.addWidget(self.save_schedule)
+        schedule.addRow(_("Back up every"), every)
         buttons = QHBoxLayout()
         buttons.addWidget(self.now)
         buttons.addWidget(self.copy)
         buttons.addStretch(1)
+        buttons.addWidget(self.restore_button)
         layout = QVBoxLayout(self)
         layout.addWidget(explain)
+        layout.addLayout(schedule)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         layout.addWidget(QLabel(_("Recent backups")))
         layout.addWidget(self.list, 1)
         self.now.clicked.connect(self.back_up_now)
         self.copy.clicked.connect(self._save_to)
+        self.folder_button.clicked.connect(self._choose_folder)
+        self.save_schedule.clicked.connect(self._save_schedule)
+        self.restore_button.clicked.connect(lambda: self.restore_requested.emit())
         session.changed.connect(lambda change: self.refresh() if "backups" in change else None)
         self.refresh()
+
+    def _choose_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, _("Choose the folder for automatic backups"),
+                                                  self.folder.text() or str(Path.home()))
+        if chosen:
+            self.folder.setText(chosen)
+
+    def _save_schedule(self) -> None:
+        values = {"backup_folder": self.folder.text(), "backup_every_hours": self.hours.value(),
+                  "backup_on_close": self.on_close.isChecked()}
+
+        def saved(changed: dict) -> None:
+            self.status.setText(_("Saved."))
+            if changed:
+                self.session.publish({"settings": changed})
+
+        self.session.run(lambda register: register_settings.update(register, values), saved,
+                         lambda error: show_error(self, error))
 
     def refresh(self) -> None:
         self.session.run(_listing, self._show)

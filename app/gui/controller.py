@@ -11,13 +11,16 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from app.core.i18n import current_language, set_language
+from app.core.i18n import _, current_language, set_language
 from app.gui.activities_view import ActivitiesView
 from app.gui.errors import show_error
 from app.gui.idle import IdleWatcher
+from app.gui.backup_panel import BackupPanel
+from app.gui.backup_scheduler import BackupScheduler
 from app.gui.clients_view import ClientsView
 from app.gui.groups_view import GroupsView
 from app.gui.main_window import MainWindow
+from app.gui.restore_dialog import RestoreDialog
 from app.gui.session import Session, describe
 from app.gui.settings_view import SettingsView
 from app.gui.setup_wizard import SetupWizard
@@ -43,6 +46,7 @@ class AppController(QObject):
         self.idle = IdleWatcher(self)
         self.idle.idle.connect(self.lock)
         self.session: Session | None = None
+        self.backups: BackupScheduler | None = None
         self.window: QWidget | None = None
         self.idle_timeout_ms: int | None = None  # tests shorten it; None = the register setting
 
@@ -63,6 +67,8 @@ class AppController(QObject):
     def show_setup(self) -> None:
         wizard = SetupWizard(self.runner, self.root)
         wizard.created.connect(self._created)
+        wizard.demo_requested.connect(self.open_demo)
+        wizard.restore_requested.connect(self._restore_into)
         wizard.rejected.connect(lambda: self._wizard_cancelled(wizard))
         self._replace(wizard)
 
@@ -89,6 +95,7 @@ class AppController(QObject):
         self.config.set(last_register=str(info.root), last_login=info.user.login,
                         last_unit_name=info.unit.name)
         self._build_main()
+        self.backups = BackupScheduler(self.session, self)
         self.idle.start(self.idle_timeout_ms or info.settings["auto_lock_minutes"] * 60_000)
         self.session.changed.connect(self._on_changed)
         self.opened.emit()
@@ -108,6 +115,8 @@ class AppController(QObject):
             "settings": lambda: SettingsView(session, current_language(), self.change_language),
         })
         window.lock_requested.connect(self.lock)
+        for panel in window.findChildren(BackupPanel):
+            panel.restore_requested.connect(self.open_restore)
         window.backup_requested.connect(self.back_up)
         AmendmentNotice(session, window.statusBar())  # owned by the status bar it writes to
         if "clients" in window.screens:
@@ -129,6 +138,7 @@ class AppController(QObject):
         if self.session is None:
             return
         session, self.session = self.session, None
+        self._stop_backups()
         session.close()
         self.show_unlock()
         self.locked.emit()
@@ -137,6 +147,63 @@ class AppController(QObject):
         if self.session is not None:
             self.session.run(backup.backup_now, lambda path: self.session and self.session.publish({"backups": True}),
                              progress_parent=self.window)
+
+    def _restore_into(self, root) -> None:
+        self.root = Path(root)
+        self.open_restore()
+
+    def open_demo(self) -> None:
+        """First run: a register of made-up data to look around in, opened at the unlock window."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from app.store.machine_config import default_register
+        from app.store import demo
+
+        root = default_register().parent / "demo-register"
+
+        def work():
+            register, *_rest = demo.open_or_create_demo(root)
+            register.close()
+            return root
+
+        def done(opened) -> None:
+            self.root, self.login = opened, "admin"
+            self.show_unlock()
+            QMessageBox.information(self.window, _("Tư Vấn"), _(
+                "The demo register holds made-up clients and activities of a year. Users: admin (administrator), "
+                "lan (counsellor), hung (reporter); every demo user's passphrase is {passphrase}.").format(
+                passphrase=demo.DEMO_PASSPHRASE))
+
+        self.runner.run(work, done, progress_parent=self.window, label=_("Making the demo register…"))
+
+    def open_restore(self) -> None:
+        dialog = RestoreDialog(self.runner, self.root, self.login, self.window)
+        dialog.restore_confirmed.connect(self.restore)
+        dialog.open()
+
+    def restore(self, path, login, passphrase: str) -> None:
+        """Close the open register (if any), restore the checked backup into its folder, then unlock."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from app.gui.errors import message_for
+
+        root = self.root
+        if self.session is not None:
+            self.lock()
+
+        def done(result) -> None:
+            text = _("The backup of {made} was restored. Unlock with a passphrase that was valid then.").format(
+                made=result.manifest.created_at[:10])
+            if result.previous is not None:
+                text += "\n" + _("The register it replaced was kept in {path}.").format(path=result.previous)
+            self.show_unlock()
+            QMessageBox.information(self.window, _("Tư Vấn"), text)
+
+        def failed(error: BaseException) -> None:
+            QMessageBox.warning(self.window, _("Tư Vấn"), message_for(error))
+
+        self.runner.run(lambda: backup.restore_backup(path, root, login, passphrase), done, failed,
+                        progress_parent=self.window, label=_("Restoring the backup…"))
 
     def change_language(self, language: str) -> None:
         if language == current_language():
@@ -159,6 +226,15 @@ class AppController(QObject):
         if isinstance(self.window, SetupWizard) and self.window.register is not None:
             self.runner.run(self.window.register.close)  # created, but the wizard was never finished
         if self.session is not None:
+            if self.backups is not None:
+                self.backups.on_close()
+                self.backups = None
             self.session.close()
             self.session = None
         self.runner.shutdown()
+
+    def _stop_backups(self) -> None:
+        if self.backups is not None:
+            self.backups.stop()
+            self.backups.deleteLater()
+            self.backups = None

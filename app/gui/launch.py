@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -49,14 +50,57 @@ def main(argv: list[str] | None = None) -> int:
     set_language(args.lang or config["language"])
     setup_logging()
     app = make_app([])
-    from app.cli.context import default_register
+    from app.store.machine_config import default_register
     from app.gui.controller import AppController
 
     root = Path(args.register) if args.register else Path(config["last_register"] or default_register())
     controller = AppController(config, root, args.login)
     app.aboutToQuit.connect(controller.shutdown)
     controller.start()
+    if os.environ.get(EXIT_AFTER_START):
+        _exit_after_start(app, controller)
     return app.exec()
+
+
+# --- Test hook for the packaged-program smoke test (tests/packaging/test_dist_smoke.py) ------------
+# TUVAN_EXIT_AFTER_START=unlock: start as usual; once the first window is shown print
+# "ready: <window class>" (e.g. "ready: UnlockWindow"), then print a made-up recovery sheet through
+# QtPdf to a PDF file ("qtpdf: <pages> page(s)"; the print path is not loaded by the first window,
+# so a frozen build could otherwise hide a broken QtPdf or QtPrintSupport) and quit.
+# Never set in normal use; prints nothing a user sees and touches no register.
+EXIT_AFTER_START = "TUVAN_EXIT_AFTER_START"
+
+
+def _exit_after_start(app, controller) -> None:
+    from PySide6.QtCore import QTimer
+
+    def report() -> None:
+        window = controller.window
+        shown = window is not None and window.isVisible()
+        print(f"ready: {type(window).__name__ if shown else 'no window'}", flush=True)
+        print(f"qtpdf: {_qtpdf_pages()} page(s)", flush=True)
+        app.exit(0 if shown else 1)
+
+    QTimer.singleShot(0, report)
+
+
+def _qtpdf_pages() -> int:
+    import tempfile
+    from datetime import datetime, timezone
+
+    from PySide6.QtPrintSupport import QPrinter
+
+    from app.core.unit import make_unit
+    from app.gui.printing import render_pdf
+    from app.reports.recovery_sheet import recovery_sheet_pdf
+
+    unit = make_unit("point", "SMOKE-01", "Điểm tư vấn thử")
+    pdf = recovery_sheet_pdf(unit, "smoke", "AAAA-BBBB-CCCC-DDDD", datetime.now(timezone.utc))
+    with tempfile.TemporaryDirectory(prefix="tuvan-smoke-") as folder:
+        printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(Path(folder) / "smoke.pdf"))
+        return render_pdf(printer, pdf)
 
 
 if __name__ == "__main__":

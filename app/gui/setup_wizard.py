@@ -78,6 +78,17 @@ class UnitPage(QWizardPage):
         folder_label.setBuddy(self.folder)
         form.addRow(folder_label, folder_row)
         form.addRow("", self.errors["folder"])
+        # Two other ways to start: look around with made-up data, or bring back a backup (a new PC).
+        self.demo_button = QPushButton(_("Try the program with &demo data…"))
+        self.demo_button.setObjectName("try_demo")
+        self.restore_button = QPushButton(_("Restore a &backup instead…"))
+        self.restore_button.setObjectName("restore_instead")
+        others = QHBoxLayout()
+        others.addWidget(self.demo_button)
+        others.addWidget(self.restore_button)
+        others.addStretch(1)
+        form.addRow("", QLabel(""))
+        form.addRow(_("Or"), others)
 
     def _browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, _("Choose the folder for the register"), self.folder.text())
@@ -227,6 +238,8 @@ class SetupWizard(QWizard):
     """Emits `created(register)` when the user finishes; the register is open."""
 
     created = Signal(object)
+    demo_requested = Signal()
+    restore_requested = Signal(object)  # the folder to restore into
 
     def __init__(self, runner: TaskRunner, default_root: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -248,6 +261,8 @@ class SetupWizard(QWizard):
         self.recovery_page = RecoveryPage(self)
         for page in (self.unit_page, self.admin_page, self.recovery_page):
             self.addPage(page)
+        self.unit_page.demo_button.clicked.connect(self.demo_requested)
+        self.unit_page.restore_button.clicked.connect(lambda: self.restore_requested.emit(self.unit_page.root()))
         self.setMinimumSize(720, 560)
 
     def create(self, full_name: str, login: str, passphrase: str) -> None:

@@ -32,6 +32,7 @@ class TaskRunner(QObject):
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="register")
         self._default_failure = on_failure
         self._pending = 0
+        self._closed = False
         self._done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     @property
@@ -46,7 +47,9 @@ class TaskRunner(QObject):
         *,
         progress_parent: QWidget | None = None,
         label: str | None = None,
-    ) -> Future:
+    ) -> Future | None:
+        if self._closed:
+            return None  # the program is closing: late refreshes have nothing to show
         progress = self._progress(progress_parent, label) if progress_parent is not None else None
         self._pending += 1
         if self._pending == 1:
@@ -81,6 +84,8 @@ class TaskRunner(QObject):
         self._pending -= 1
         if self._pending == 0:
             self.idle_changed.emit(True)
+        if self._closed:
+            return
         error = future.exception()
         if error is None:
             if on_success is not None:
@@ -89,4 +94,5 @@ class TaskRunner(QObject):
             (on_failure or self._default_failure)(error)
 
     def shutdown(self) -> None:
+        self._closed = True
         self._executor.shutdown(wait=True)

@@ -10,11 +10,12 @@ from PySide6.QtWidgets import QLabel, QPushButton, QHBoxLayout, QVBoxLayout, QWi
 from app.core.clock import local, utc_now
 from app.core.i18n import _
 from app.core.vocab import CONTACT_KINDS
+from app.gui.errors import show_error
 from app.gui.forms import date_text
 from app.gui.session import Session
 from app.gui.tables import RowsModel, table_view
 from app.gui.widgets import heading
-from app.store import today
+from app.store import backup, today
 
 OVERDUE = "#b00020"
 
@@ -58,6 +59,18 @@ class TodayView(QWidget):
         ], highlight=lambda r: OVERDUE if r["end_date"] < self.today.isoformat() else None)
         self.summary = QLabel()
         self.summary.setObjectName("today_summary")
+        self.backup_warning = QLabel()
+        self.backup_warning.setObjectName("backup_warning")
+        self.backup_warning.setWordWrap(True)
+        self.backup_warning.setStyleSheet("background: #fff3cd; color: #6b4b00; padding: 6px; border-radius: 3px;")
+        self.backup_button = QPushButton(_("&Back up now"))
+        self.backup_button.setObjectName("today_backup_now")
+        self.backup_row = QWidget()
+        row = QHBoxLayout(self.backup_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.backup_warning, 1)
+        row.addWidget(self.backup_button)
+        self.backup_row.hide()
         self.refresh_button = QPushButton(_("&Refresh"))
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -65,6 +78,7 @@ class TodayView(QWidget):
         top.addStretch(1)
         top.addWidget(self.refresh_button)
         layout.addLayout(top)
+        layout.addWidget(self.backup_row)
         layout.addWidget(self.summary)
         self.views = {}
         for key, title, model, stretch in (
@@ -77,13 +91,44 @@ class TodayView(QWidget):
             layout.addWidget(view, 1)
             self.views[key] = view
         self.refresh_button.clicked.connect(self.refresh)
-        session.changed.connect(lambda change: self.refresh() if change.get("records") else None)
+        session.changed.connect(lambda change: self.refresh() if change.get("records") or change.get("backups")
+                                else None)
+        self.backup_button.clicked.connect(self._back_up)
         self.refresh()
 
     def refresh(self) -> None:
         self.today = local(utc_now()).date()
         reference = self.today
-        self.session.run(lambda register: today.agenda(register.conn, reference), self._show)
+
+        def work(register):
+            return today.agenda(register.conn, reference), backup.backup_stale(register.conn), \
+                backup.last_backup_at(register.conn)
+
+        self.session.run(work, self._show_all)
+
+    def _show_all(self, result) -> None:
+        agenda, stale, last = result
+        self._show(agenda)
+        if stale:
+            self.backup_warning.setText(
+                _("The last backup was made on {date}, more than 7 days ago. Back up now, and keep a copy on a USB stick.")
+                .format(date=local(last).strftime("%d/%m/%Y")) if last else
+                _("This register has never been backed up. Back up now, and keep a copy on a USB stick."))
+        self.backup_row.setVisible(stale)
+
+    def _back_up(self) -> None:
+        self.backup_button.setEnabled(False)
+
+        def done(_made) -> None:
+            self.backup_button.setEnabled(True)
+            self.session.publish({"backups": True})
+
+        def failed(error: BaseException) -> None:
+            self.backup_button.setEnabled(True)
+            show_error(self, error)
+
+        self.session.run(lambda register: backup.scheduled_backup(register, "manual"), done, failed,
+                         progress_parent=self, label=_("Backing up…"))
 
     def _show(self, agenda: today.Agenda) -> None:
         self.follow_ups.set_rows(agenda.follow_ups)

@@ -16,10 +16,11 @@ import os
 import shutil
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from app import __version__
-from app.core.clock import utc_now, utc_stamp
+from app.core.clock import parse_stamp, utc_now, utc_stamp
 from app.core.errors import BackupInvalid, OtherRegisterAtPath, UserError
 from app.core.ids import uuid7
 from app.core.i18n import N_
@@ -80,9 +81,10 @@ def _snapshot(conn, data_key: bytes, slots_path: Path, register_id: str, out: Pa
     return manifest
 
 
-def write_backup(register, out: Path, reason: str = "manual") -> BackupManifest:
-    """Write a backup of the open register to `out`."""
-    register.require(Permission.BACKUP)
+def write_backup(register, out: Path, reason: str = "manual", *, by_schedule: bool = False) -> BackupManifest:
+    """Write a backup of the open register to `out` (scheduled backups run for any signed-in user)."""
+    if not by_schedule:
+        register.require(Permission.BACKUP)
     manifest = _snapshot(register.conn, register.data_key, register.paths.slots,
                          register.register_id, out, reason)
     with register.transaction():
@@ -216,3 +218,93 @@ def _set_aside(root: Path, register_id: str, replace_other: bool) -> Path | None
     kept = root.parent / f"{root.name}.before-restore-{utc_now().strftime('%Y%m%d-%H%M%S')}"
     os.replace(root, kept)
     return kept
+
+
+# --- backups by default -------------------------------------------------------------------
+
+STALE_DAYS = 7
+
+
+def last_backup_at(conn) -> datetime | None:
+    """When the last backup of this register was written (from the audit log)."""
+    row = conn.execute("SELECT max(at) FROM audit_log WHERE action = 'backup.write'").fetchone()
+    return parse_stamp(row[0]) if row and row[0] else None
+
+
+def backup_stale(conn, now: datetime | None = None) -> bool:
+    """True when the last backup is older than 7 days (the Today screen warns)."""
+    last = last_backup_at(conn)
+    return last is None or (now or utc_now()) - last > timedelta(days=STALE_DAYS)
+
+
+def backup_due(conn, now: datetime | None = None) -> bool:
+    last = last_backup_at(conn)
+    hours = register_settings.get(conn, "backup_every_hours")
+    return last is None or (now or utc_now()) - last >= timedelta(hours=hours)
+
+
+@dataclass(frozen=True)
+class ScheduledBackup:
+    path: Path
+    fallback: bool  # the chosen folder (e.g. a USB stick) was not there: written beside the register
+
+
+def scheduled_backup(register, reason: str = "scheduled") -> ScheduledBackup:
+    """A rotated backup in the folder the administrator chose, or beside the register if it is missing."""
+    chosen = register_settings.get(register.conn, "backup_folder")
+    folder = Path(chosen) if chosen else register.paths.backups
+    fallback = False
+    if chosen and not folder.is_dir():
+        folder, fallback = register.paths.backups, True
+    out = folder / _stamped_name(reason)
+    try:
+        write_backup(register, out, reason, by_schedule=True)
+    except OSError:
+        if folder == register.paths.backups:
+            raise
+        out, fallback = register.paths.backups / _stamped_name(reason), True
+        write_backup(register, out, reason, by_schedule=True)
+    rotate(out.parent, register_settings.get(register.conn, "backups_kept"))
+    return ScheduledBackup(out, fallback)
+
+
+@dataclass(frozen=True)
+class BackupPreview:
+    manifest: BackupManifest
+    unit_code: str
+    unit_name: str
+    counts: dict[str, int]
+    latest_contact: str | None
+
+
+def preview_backup(backup: Path, login: str | None, passphrase: str) -> BackupPreview:
+    """What a backup holds, opened with a passphrase it knows, without touching any register."""
+    import tempfile
+
+    from app.store.connection import open_keyed
+
+    manifest = read_manifest(backup)
+    with tempfile.TemporaryDirectory(prefix="tuvan-preview-") as work:
+        db, slots_path = Path(work) / DB_MEMBER, Path(work) / SLOTS_MEMBER
+        with zipfile.ZipFile(backup) as archive:
+            for member, target in ((DB_MEMBER, db), (SLOTS_MEMBER, slots_path)):
+                with archive.open(member) as source, open(target, "wb") as sink:
+                    shutil.copyfileobj(source, sink, 1 << 20)
+        slots = KeySlotFile.load(slots_path)
+        key = slots.user_slot(login).open(slots.register_id, normalize(passphrase).encode())
+        conn = open_keyed(db, key)
+        try:
+            problems = integrity_problems(conn)
+            if problems:
+                raise BackupInvalid(path=str(backup), detail="; ".join(problems[:3]))
+            info = dict(conn.execute("SELECT key, value FROM register_info"))
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            counts = {t: conn.execute(f"SELECT count(*) FROM {t} WHERE deleted = 0").fetchone()[0]
+                      for t in ("clients", "contacts", "referrals", "outreach") if t in tables}
+            counts["users"] = conn.execute("SELECT count(*) FROM users").fetchone()[0]
+            latest = conn.execute("SELECT max(contact_date) FROM contacts WHERE deleted = 0").fetchone()[0] \
+                if "contacts" in tables else None
+            name = register_settings.get(conn, "unit_name")
+        finally:
+            conn.close()
+    return BackupPreview(manifest, info.get("unit_code", ""), name, counts, latest)

@@ -259,3 +259,44 @@ def _write_case_events(register, events: list[tuple[str, Person, dict[str, Any]]
         for event, person, values in events:
             write[event](register, person.id, values)
             batch.add()
+
+
+DEMO_PASSPHRASE = "demo-tuvan-2026"
+DEMO_USERS = (
+    ("lan", "Trần Thị Lan", "counsellor"),
+    ("hung", "Lê Văn Hùng", "reporter"),
+)
+
+
+def open_or_create_demo(root, *, clients: int = 150, months: int = 12, seed: int = 2026,
+                        progress: Progress | None = None):
+    """The demo register at `root`: created (users admin, lan, hung; one passphrase) if missing,
+    filled if it has no clients. Returns (register, created, filled summary or None, clients before)."""
+    from pathlib import Path
+
+    from app.core.errors import RegisterNotFound
+    from app.core.unit import make_unit
+    from app.store import users
+    from app.store.register import create_register, register_paths, unlock
+
+    check_size(clients, months)
+    root = Path(root)
+    try:
+        register_paths(root)
+        created = False
+    except RegisterNotFound:
+        created = True
+    if created:
+        unit = make_unit("point", "MYHOA-01", "Điểm tư vấn, chăm sóc, hỗ trợ điều trị nghiện xã Mỹ Hòa",
+                         "Ủy ban nhân dân xã Mỹ Hòa")
+        register, _recovery = create_register(root, unit=unit, admin_login="admin",
+                                              admin_full_name="Nguyễn Văn Đức", passphrase=DEMO_PASSPHRASE)
+        for login, full_name, role in DEMO_USERS:
+            users.add_user(register, login, full_name, role, DEMO_PASSPHRASE)
+    else:
+        register = unlock(root, "admin", DEMO_PASSPHRASE)  # proves it is the demo register
+    had_clients = counts(register.conn)["clients"]
+    filled = None
+    if clients and not had_clients:
+        filled = fill(register, clients=clients, months=months, seed=seed, progress=progress)
+    return register, created, filled, had_clients

@@ -18,6 +18,11 @@ from app.core.settings import MACHINE_SETTINGS
 from app.store.files import write_atomic
 
 
+def default_register() -> Path:
+    """Where a register lives unless told otherwise: the platform's user data folder."""
+    return Path(platformdirs.user_data_dir("TuVan", appauthor=False)) / "register"
+
+
 def config_path() -> Path:
     return Path(platformdirs.user_config_dir("TuVan", appauthor=False)) / "config.json"
 

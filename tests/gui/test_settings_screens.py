@@ -94,8 +94,9 @@ def test_back_up_now_lists_the_new_backup(qtbot, make_controller, closed_registe
     panel = view.findChild(BackupPanel)
     view.tabs.setCurrentWidget(panel)
     qtbot.mouseClick(panel.now, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: panel.list.count() == 1, timeout=5000)
-    assert list((root / "backups").glob("*.tvbak"))
+    qtbot.waitUntil(lambda: any("manual" in panel.list.item(i).text() for i in range(panel.list.count())),
+                    timeout=5000)
+    assert list((root / "backups").glob("*-manual.tvbak"))
 
 
 def test_changing_own_passphrase_needs_the_current_one(qtbot, make_controller, closed_register):

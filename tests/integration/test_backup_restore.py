@@ -77,3 +77,35 @@ def test_rotation_keeps_the_newest(register):
     made = [backup.backup_now(register) for _ in range(5)]
     kept = backup.list_backups(register.paths.backups)
     assert sorted(kept) == sorted(made[-3:])
+
+
+def test_a_scheduled_backup_restores_into_a_new_register_with_every_record(register, tmp_path):
+    from datetime import timedelta
+
+    from app.store import demo
+    from app.store.records import SYNCED_TABLES
+
+    demo.fill(register, clients=25, months=3, seed=4)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    settings.update(register, {"backup_folder": str(usb), "backup_every_hours": 24})
+    assert backup.backup_due(register.conn) and backup.backup_stale(register.conn)
+    made = backup.scheduled_backup(register)
+    assert made.path.parent == usb and not made.fallback
+    assert not backup.backup_due(register.conn)
+    later = backup.last_backup_at(register.conn) + timedelta(days=8)
+    assert backup.backup_stale(register.conn, later) and backup.backup_due(register.conn, later)
+    counts = {t: register.db[t].count for t in SYNCED_TABLES}
+    preview = backup.preview_backup(made.path, "admin", PASSPHRASE)
+    assert preview.unit_code == "MYHOA-01" and preview.counts["clients"] == counts["clients"]
+    result = backup.restore_backup(made.path, tmp_path / "new-pc" / "register", "admin", PASSPHRASE)
+    with unlock(result.root, "admin", PASSPHRASE) as restored:
+        assert {t: restored.db[t].count for t in SYNCED_TABLES} == counts
+        assert restored.conn.execute("SELECT count(*) FROM client_search").fetchone()[0] == \
+            register.conn.execute("SELECT count(*) FROM client_search").fetchone()[0]
+
+
+def test_a_missing_backup_folder_falls_back_beside_the_register(register, tmp_path):
+    settings.update(register, {"backup_folder": str(tmp_path / "unplugged-usb")})
+    made = backup.scheduled_backup(register)
+    assert made.fallback and made.path.parent == register.paths.backups
