@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_REGISTER ?= demo-register
 
-.PHONY: run test reliability bench i18n dist clean screenshots
+.PHONY: run test reliability bench i18n dist dist-smoke dist-tar clean screenshots
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -39,9 +39,25 @@ i18n: $(STAMP)
 	$(VENV)/bin/pybabel update -i resources/locale/tuvan.pot -d resources/locale -D tuvan -l vi --no-fuzzy-matching --omit-header --width 0
 	$(VENV)/bin/pybabel compile -d resources/locale -D tuvan --statistics
 
-dist: $(STAMP)
+# Packaged program (docs/packaging.md): `make dist` -> dist/tuvan/ (PyInstaller, one folder);
+# `make dist-smoke` builds it and runs tests/packaging against it; `make dist-tar` -> the Linux tarball.
+# None of them is part of `make test`.
+VERSION = $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' app/__init__.py)
+BUILD_STAMP := $(VENV)/.installed-build
+
+$(BUILD_STAMP): $(STAMP) pyproject.toml
 	$(PY) -m pip install --quiet -e '.[build]'
-	$(PY) -m PyInstaller --noconfirm packaging/tuvan.spec
+	@touch $(BUILD_STAMP)
+
+dist: $(BUILD_STAMP)
+	$(PY) -m PyInstaller --noconfirm --clean --log-level WARN packaging/tuvan.spec
+	@du -sh dist/tuvan
+
+dist-smoke: dist
+	TUVAN_DIST_SMOKE=1 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/packaging
+
+dist-tar: dist
+	sh packaging/linux/make_tarball.sh dist/tuvan $(VERSION) dist
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -60,6 +60,15 @@ def cmd_keys_rotate(args) -> int:
     return 0
 
 
+def cmd_keys_untrust(args) -> int:
+    with open_register(args) as register:
+        gone = identity.untrust(register, args.fingerprint)
+    emit(args, {"unit_code": gone.unit_code, "fingerprint": gone.fingerprint},
+         [_("No longer trusted: {code}, fingerprint {fingerprint}").format(code=gone.unit_code,
+                                                                          fingerprint=gone.fingerprint)])
+    return 0
+
+
 def cmd_trust(args) -> int:
     with open_register(args) as register:
         data = _read(args.key)
@@ -161,6 +170,9 @@ def add_parsers(cli) -> None:
     out.add_argument("--out", required=True, metavar="FILE", help=_("key file to write (.tvkey)"))
     rotate = cli.command("rotate", cmd_keys_rotate, _("make new keys (announced with the old key)"), keys)
     rotate.add_argument("--out", metavar="FILE", help=_("also write the signed announcement"))
+
+    untrust = cli.command("untrust", cmd_keys_untrust, _("stop trusting a key (it is never trusted again)"), keys)
+    untrust.add_argument("--fingerprint", required=True, help=_("the fingerprint of the key to remove"))
 
     trust = cli.command("trust", cmd_trust, _("trust another office's key after checking its fingerprint"))
     trust.add_argument("--key", required=True, metavar="FILE", help=_("the other office's key file"))

@@ -118,3 +118,13 @@ class CheckFailed(UserError):
 
 class NeedPassphrase(UserError):
     template = N_("A passphrase is needed. Set TUVAN_PASSPHRASE or run the command in a terminal to be asked for it.")
+
+
+class DiskFull(UserError):
+    template = N_("The disk or USB stick for {path} is full. Nothing was written. Free some space or choose "
+                  "another drive, then try again.")
+
+
+class CannotWrite(UserError):
+    template = N_("The file {path} could not be written ({reason}). Nothing was written. Check that the drive is "
+                  "plugged in and not write-protected.")

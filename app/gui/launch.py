@@ -75,11 +75,15 @@ def _exit_after_start(app, controller) -> None:
     from PySide6.QtCore import QTimer
 
     def report() -> None:
-        window = controller.window
-        shown = window is not None and window.isVisible()
-        print(f"ready: {type(window).__name__ if shown else 'no window'}", flush=True)
-        print(f"qtpdf: {_qtpdf_pages()} page(s)", flush=True)
-        app.exit(0 if shown else 1)
+        code = 1
+        try:
+            window = controller.window
+            shown = window is not None and window.isVisible()
+            print(f"ready: {type(window).__name__ if shown else 'no window'}", flush=True)
+            print(f"qtpdf: {_qtpdf_pages()} page(s)", flush=True)
+            code = 0 if shown else 1
+        finally:  # quit even when the check fails, so that a test never waits for a window
+            app.exit(code)
 
     QTimer.singleShot(0, report)
 

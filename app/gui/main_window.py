@@ -1,6 +1,8 @@
 """The main window: a thin shell of navigation, screens and status.
 
 Each screen is its own module; screens not built yet are left empty.
+F1, the Help button under the navigation and Help → Help for this screen open
+the current screen's help page (app/gui/help_window.py).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from app import __version__
 from app.core.i18n import N_, Translatable, _
 from app.core.roles import Permission
 from app.core.unit import RegisterRole
+from app.gui.help_window import HELP_KEY, HelpWindow, help_button, show_help
 from app.gui.session import Session
 from app.gui.widgets import heading
 
@@ -90,10 +93,21 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(widget)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
+        self.help_button = help_button(self.show_help)
+        side = QWidget()
+        side.setFixedWidth(200)
+        column = QVBoxLayout(side)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.nav, 1)
+        help_row = QHBoxLayout()
+        help_row.setContentsMargins(10, 8, 10, 8)
+        help_row.addWidget(self.help_button)
+        column.addLayout(help_row)
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.nav)
+        row.addWidget(side)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self._menus()
@@ -119,6 +133,11 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         register_menu.addAction(quit_action)
         help_menu = self.menuBar().addMenu(_("&Help"))
+        self.help_action = QAction(_("Help for &this screen"), self)
+        self.help_action.setShortcut(HELP_KEY)
+        self.help_action.triggered.connect(self.show_help)
+        help_menu.addAction(self.help_action)
+        help_menu.addSeparator()
         about = QAction(_("&About Tư Vấn"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
@@ -129,6 +148,15 @@ class MainWindow(QMainWindow):
 
     def screen_keys(self) -> list[str]:
         return [self.nav.item(i).data(256) for i in range(self.nav.count())]
+
+    def current_screen(self) -> str | None:
+        item = self.nav.currentItem()
+        return item.data(256) if item is not None else None
+
+    def show_help(self) -> HelpWindow | None:
+        """The current screen's help page, opened at this register's part (point or receiving office)."""
+        key = self.current_screen()
+        return show_help(self, key, self.session.info.unit.role.value) if key else None
 
     def _show_status(self) -> None:
         info = self.session.info

@@ -414,7 +414,10 @@ class ReportsView(QWidget):
         self.next_button.setEnabled(self.month < current)
         self._drilled = None
         self._clear_records()
-        self.refresh()
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True  # counted when the screen is first shown: a big register costs memory and time
 
     def refresh(self) -> None:
         self._stale = False

@@ -32,6 +32,7 @@ from app.core.i18n import _
 from app.core.passphrase import check_new
 from app.core.unit import RegisterRole, Unit, check_login, check_required, make_unit
 from app.gui.errors import message_for
+from app.gui.help_window import add_help_key, show_help
 from app.gui.printing import print_pdf
 from app.gui.tasks import TaskRunner
 from app.gui.widgets import PassphraseFields, error_label, monospace, set_error
@@ -256,6 +257,11 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, _("< &Back"))
         self.setButtonText(QWizard.WizardButton.FinishButton, _("&Finish"))
         self.setButtonText(QWizard.WizardButton.CancelButton, _("Cancel"))
+        self.setOption(QWizard.WizardOption.HaveHelpButton, True)
+        self.setButtonText(QWizard.WizardButton.HelpButton, "?  " + _("Help"))
+        self.button(QWizard.WizardButton.HelpButton).setToolTip(_("Help for this screen (F1)"))
+        self.helpRequested.connect(self.show_help)
+        add_help_key(self, self.show_help)
         self.unit_page = UnitPage(default_root)
         self.admin_page = AdminPage(self)
         self.recovery_page = RecoveryPage(self)
@@ -264,6 +270,9 @@ class SetupWizard(QWizard):
         self.unit_page.demo_button.clicked.connect(self.demo_requested)
         self.unit_page.restore_button.clicked.connect(lambda: self.restore_requested.emit(self.unit_page.root()))
         self.setMinimumSize(720, 560)
+
+    def show_help(self):
+        return show_help(self, "setup")
 
     def create(self, full_name: str, login: str, passphrase: str) -> None:
         try:

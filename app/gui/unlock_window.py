@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.core.errors import UserError
 from app.core.i18n import _
 from app.gui.errors import message_for
+from app.gui.help_window import add_help_key, help_button, show_help
 from app.gui.tasks import TaskRunner
 from app.gui.widgets import PassphraseFields, error_label, heading, set_error
 from app.store.register import Register, unlock, unlock_with_recovery_key
@@ -61,7 +62,10 @@ class UnlockWindow(QWidget):
         pass_label.setBuddy(self.passphrase)
         form.addRow(login_label, self.login)
         form.addRow(pass_label, self.passphrase)
+        self.help_button = help_button(self.show_help)
+        add_help_key(self, self.show_help)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.help_button)
         buttons.addWidget(self.recovery_button)
         buttons.addStretch(1)
         buttons.addWidget(self.unlock_button)
@@ -126,6 +130,9 @@ class UnlockWindow(QWidget):
         else:
             self.unlock_button.setText(_("Unlock"))
             self._countdown.stop()
+
+    def show_help(self):
+        return show_help(self, "unlock")
 
     # --- recovery -----------------------------------------------------------
     def open_recovery(self) -> None:

@@ -23,9 +23,13 @@ class Family:
 
 
 def _rows(conn, sql: str, params: dict) -> Rows:
+    """Rows as dicts; repeated text values (groups, dates, codes) share one string object, which keeps
+    a register of 100,000 clients within the GUI's memory budget."""
     cursor = conn.execute(sql, params)
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor]
+    shared: dict = {}
+    return [dict(zip(names, [shared.setdefault(v, v) if isinstance(v, str) and len(v) < 16 else v for v in row]))
+            for row in cursor]
 
 
 def _origin(alias: str, origin: str | None) -> str:
@@ -56,8 +60,8 @@ def _group_as_of(conn, day: str, origin: str | None) -> dict[str, str]:
 
 
 def clients(conn, month: Month, origin: str | None) -> Family:
-    rows = _rows(conn, "SELECT c.id, c.code, c.sex, c.main_group, c.intake_date, c.status, c.closed_date,"
-                       " c.closing_reason, c.legal_status, c.legal_start, c.legal_end, c.related_client_id, c.origin"
+    rows = _rows(conn, "SELECT c.id, c.sex, c.main_group, c.intake_date, c.status, c.closed_date,"
+                       " c.closing_reason, c.legal_status, c.legal_start, c.legal_end"
                        " FROM clients c WHERE c.deleted = 0 AND c.intake_date <= :last"
                        # cases closed before the month count in no client metric (most of an old register)
                        " AND (c.status != 'closed' OR c.closed_date >= :first OR c.legal_status = 'post_rehab_management')"
@@ -77,13 +81,13 @@ def contacts(conn, month: Month, origin: str | None) -> Family:
     group_at = _group_as_of(conn, month.last, origin)
     turns = _rows(conn, """
         SELECT t.id AS contact_id, t.kind, t.contact_date, t.client_id, c.sex, c.main_group, 'contacts' AS source
-        FROM contacts t JOIN clients c ON c.id = t.client_id AND c.deleted = 0
+        FROM contacts t JOIN clients c ON c.id = t.client_id AND +c.deleted = 0
         WHERE t.deleted = 0 AND t.client_id IS NOT NULL AND t.contact_date BETWEEN :first AND :last""" + _origin("t", origin)
         + """
         UNION ALL
         SELECT t.id, t.kind, t.contact_date, p.client_id, c.sex, c.main_group, 'contact_participants'
         FROM contacts t JOIN contact_participants p ON p.contact_id = t.id AND p.deleted = 0
-             JOIN clients c ON c.id = p.client_id AND c.deleted = 0
+             JOIN clients c ON c.id = p.client_id AND +c.deleted = 0
         WHERE t.deleted = 0 AND t.kind = 'group' AND t.contact_date BETWEEN :first AND :last"""
         + _origin("t", origin), params)
     for row in turns:
@@ -100,7 +104,7 @@ def referrals(conn, month: Month, origin: str | None) -> Family:
     rows = _rows(conn, """
         SELECT r.id, r.service, r.client_id, r.referred_date, r.outcome, r.outcome_date, r.amount, c.sex,
                c.main_group
-        FROM referrals r JOIN clients c ON c.id = r.client_id AND c.deleted = 0
+        FROM referrals r JOIN clients c ON c.id = r.client_id AND +c.deleted = 0
         WHERE r.deleted = 0 AND r.referred_date <= :last
           AND (r.referred_date >= :first OR r.outcome = 'pending' OR r.outcome_date >= :first)""" + _origin("r", origin),
                  {"first": month.first, "last": month.last, "origin": origin})
@@ -114,7 +118,7 @@ def rehab(conn, month: Month, origin: str | None) -> Family:
     return Family(_rows(conn, """
         SELECT r.id, r.client_id, r.registration_date, r.decision_date, r.start_date, r.end_date, r.outcome,
                r.outcome_date, c.sex
-        FROM rehab_registrations r JOIN clients c ON c.id = r.client_id AND c.deleted = 0
+        FROM rehab_registrations r JOIN clients c ON c.id = r.client_id AND +c.deleted = 0
         WHERE r.deleted = 0 AND r.registration_date <= :last""" + _origin("r", origin),
                         {"last": month.last, "origin": origin}))
 
@@ -122,7 +126,7 @@ def rehab(conn, month: Month, origin: str | None) -> Family:
 def methadone(conn, month: Month, origin: str | None) -> Family:
     return Family(_rows(conn, """
         SELECT m.id, m.client_id, m.start_date, m.status, m.end_date, c.sex
-        FROM methadone_episodes m JOIN clients c ON c.id = m.client_id AND c.deleted = 0
+        FROM methadone_episodes m JOIN clients c ON c.id = m.client_id AND +c.deleted = 0
         WHERE m.deleted = 0 AND m.start_date <= :last""" + _origin("m", origin),
                         {"last": month.last, "origin": origin}))
 
@@ -138,11 +142,11 @@ def groups(conn, month: Month, origin: str | None) -> Family:
                      params)
     attendance = _rows(conn, """
         SELECT a.id, a.meeting_id, a.client_id, c.sex FROM meeting_attendance a
-        JOIN group_meetings t ON t.id = a.meeting_id JOIN clients c ON c.id = a.client_id AND c.deleted = 0
+        JOIN group_meetings t ON t.id = a.meeting_id JOIN clients c ON c.id = a.client_id AND +c.deleted = 0
         WHERE a.deleted = 0 AND t.deleted = 0 AND t.meeting_date BETWEEN :first AND :last""" + _origin("t", origin),
                        params)
     members = _rows(conn, """
-        SELECT m.id, m.group_id, m.client_id, c.sex FROM group_members m JOIN clients c ON c.id = m.client_id AND c.deleted = 0
+        SELECT m.id, m.group_id, m.client_id, c.sex FROM group_members m JOIN clients c ON c.id = m.client_id AND +c.deleted = 0
         WHERE m.deleted = 0 AND m.joined_date <= :last AND (m.left_date IS NULL OR m.left_date > :last)"""
                     + _origin("m", origin), params)
     return Family(active, {"meetings": meetings, "attendance": attendance, "members": members})

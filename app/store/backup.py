@@ -21,14 +21,14 @@ from pathlib import Path
 
 from app import __version__
 from app.core.clock import parse_stamp, utc_now, utc_stamp
-from app.core.errors import BackupInvalid, OtherRegisterAtPath, UserError
+from app.core.errors import BackupInvalid, DiskFull, OtherRegisterAtPath, UserError
 from app.core.ids import uuid7
 from app.core.i18n import N_
 from app.core.passphrase import normalize
 from app.core.roles import Permission
 from app.store import migrations, settings as register_settings
-from app.store.connection import integrity_problems, open_keyed
-from app.store.files import atomic_writer, fsync_dir
+from app.store.connection import OperationalError, integrity_problems, open_keyed
+from app.store.files import atomic_writer, cannot_write, fsync_dir
 from app.store.vault import KeySlotFile
 
 FORMAT = 1
@@ -50,18 +50,26 @@ class BackupManifest:
 
 def _snapshot(conn, data_key: bytes, slots_path: Path, register_id: str, out: Path, reason: str) -> BackupManifest:
     out = Path(out).absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise cannot_write(out, error) from error
     staging = out.parent / f".{out.name}.{uuid7()[-12:]}.db"
     try:
-        target = open_keyed(staging, data_key, create=True)
         try:
-            conn.backup(target)
-            problems = integrity_problems(target)
-            if problems:
-                raise BackupInvalid(path=str(out), detail="; ".join(problems[:3]))
-            target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
-        finally:
-            target.close()
+            target = open_keyed(staging, data_key, create=True)
+            try:
+                conn.backup(target)
+                problems = integrity_problems(target)
+                if problems:
+                    raise BackupInvalid(path=str(out), detail="; ".join(problems[:3]))
+                target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            finally:
+                target.close()
+        except (OSError, OperationalError) as error:  # e.g. "database or disk is full" on a USB stick
+            full = isinstance(error, OperationalError) and "full" in str(error).lower()
+            raise (DiskFull(path=str(out)) if full else cannot_write(out, error if isinstance(error, OSError)
+                                                                     else OSError(0, str(error)))) from error
         manifest = BackupManifest(
             format=FORMAT,
             register_id=register_id,

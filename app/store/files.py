@@ -3,19 +3,38 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from app.core.errors import CannotWrite, DiskFull, UserError
+
+
+FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
+
+
+def cannot_write(path: Path, error: OSError) -> UserError:
+    """The person-facing form of a failed write: a full disk (or USB stick) says so."""
+    if error.errno in FULL:
+        return DiskFull(path=str(path))
+    return CannotWrite(path=str(path), reason=error.strerror or str(error))
+
 
 @contextlib.contextmanager
 def atomic_writer(path: Path, mode: int = 0o600) -> Iterator[BinaryIO]:
-    """Yield a binary handle; the file appears at `path` only if the block succeeds."""
+    """Yield a binary handle; the file appears at `path` only if the block succeeds.
+
+    A failed write leaves nothing behind and raises DiskFull or CannotWrite (UserErrors).
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as error:
+        raise cannot_write(path, error) from error
     try:
         os.chmod(temp_name, mode)
         with os.fdopen(fd, "wb") as handle:
@@ -23,9 +42,11 @@ def atomic_writer(path: Path, mode: int = 0o600) -> Iterator[BinaryIO]:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp_name, path)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
+        if isinstance(error, OSError):
+            raise cannot_write(path, error) from error
         raise
     fsync_dir(path.parent)
 

@@ -161,6 +161,25 @@ class Sheet:
     digest: str = ""
 
 
+MAX_ROWS = 100_000  # a point keeps a few thousand clients: anything larger is a wrong file or needs splitting
+MAX_BYTES = 64 * 1024 * 1024
+
+
+class TooManyRows(ImportFileError):
+    pass
+
+
+def _bounded(rows, name: str) -> list[tuple[int, list[Any]]]:
+    """Read rows until the limit, so a huge file is refused before it fills the computer's memory."""
+    kept = []
+    for number, cells in rows:
+        if number > MAX_ROWS + 20:  # a few title rows above the header are allowed
+            raise TooManyRows(name=name, reason=_("it has more than {n} rows; split it into smaller files").format(
+                n=f"{MAX_ROWS:,}".replace(",", ".")))
+        kept.append((number, cells))
+    return kept
+
+
 def read_sheet(path: Path) -> Sheet:
     path = Path(path)
     suffix = path.suffix.lower()
@@ -168,8 +187,11 @@ def read_sheet(path: Path) -> Sheet:
         raise ImportFileError(name=path.name, reason=_("only .csv and .xlsx files can be imported "
                                                       "(save an .xls file as .xlsx first)"))
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise TooManyRows(name=path.name, reason=_("it is larger than {n} MB; split it into smaller files").format(
+                n=MAX_BYTES // (1024 * 1024)))
         data = path.read_bytes()
-        rows = _read_xlsx(data) if suffix in (".xlsx", ".xlsm") else _read_csv(data, path.name)
+        rows = _read_xlsx(data, path.name) if suffix in (".xlsx", ".xlsm") else _read_csv(data, path.name)
     except UserError:
         raise
     except FileNotFoundError:
@@ -211,18 +233,18 @@ def _read_csv(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
     # Vietnamese Windows uses ';' as list separator, so Excel writes semicolon CSV there.
     delimiter = max((";", ",", "\t"), key=lambda d: (first.count(d), d == ","))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [(number, [cell.strip() for cell in cells]) for number, cells in enumerate(reader, start=1)]
+    return _bounded(((number, [cell.strip() for cell in cells]) for number, cells in enumerate(reader, start=1)), name)
 
 
-def _read_xlsx(data: bytes) -> list[tuple[int, list[Any]]]:
+def _read_xlsx(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # some programs write a wrong size; read what is there
-        return [(number, [_xlsx_cell(v) for v in values])
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        return _bounded(((number, [_xlsx_cell(v) for v in values])
+                         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)), name)
     finally:
         book.close()
 

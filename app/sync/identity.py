@@ -42,6 +42,18 @@ class FingerprintMismatch(UserError):
                   "compare the fingerprint with the other office by phone or in person.")
 
 
+class KeyRetired(UserError):
+    exit_code = 2
+    template = N_("This key was replaced by a newer key of the same unit and is not trusted again. Ask the other "
+                  "office for its current key file.")
+
+
+class UnitAlreadyTrusted(UserError):
+    exit_code = 2
+    template = N_("A key of unit {code} is already trusted. A unit changes its key with a key-change file signed "
+                  "by its old key; if the old key is lost, an administrator must first remove it.")
+
+
 class UnknownPeer(UserError):
     exit_code = 2
     template = N_("No trusted key matches {what}. Import and confirm the other office's key first (tuvan trust).")
@@ -240,8 +252,29 @@ def pin(register, identity: Identity, typed_fingerprint: str) -> Identity:
     register.require(Permission.MANAGE_SETTINGS)
     if normalize_fingerprint(typed_fingerprint) != identity.fingerprint:
         raise FingerprintMismatch()
+    row = register.conn.execute("SELECT fingerprint, active FROM trusted_keys WHERE fingerprint = ?",
+                                (identity.fingerprint,)).fetchone()
+    if row is not None and not row[1]:
+        raise KeyRetired()  # a replaced key (perhaps stolen) is never trusted again
+    other = register.conn.execute("SELECT fingerprint FROM trusted_keys WHERE unit_code = ? AND active = 1"
+                                  " AND fingerprint != ?", (identity.unit_code, identity.fingerprint)).fetchone()
+    if other is not None:
+        # One active key per unit: a second one for the same code would let someone speak for that unit.
+        raise UnitAlreadyTrusted(code=identity.unit_code)
     _pin(register, identity)
     return identity
+
+
+def untrust(register, fingerprint_text: str) -> Identity:
+    """Stop trusting a key (e.g. the other office lost it); it cannot be trusted again (administrators)."""
+    register.require(Permission.MANAGE_SETTINGS)
+    known = trusted(register.conn, fingerprint_text, include_inactive=False)
+    if known is None:
+        raise UnknownPeer(what=normalize_fingerprint(fingerprint_text))
+    with register.transaction():
+        register.conn.execute("UPDATE trusted_keys SET active = 0 WHERE fingerprint = ?", (known.fingerprint,))
+        register.audit("keys.untrust", "trusted_keys", known.fingerprint, {"unit_code": known.unit_code})
+    return known
 
 
 def _pin(register, identity: Identity, replaces: str | None = None) -> None:

@@ -219,6 +219,18 @@ def _shown(text: str, limit: int) -> str:
     return text[:limit].encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def _rows_of(block: Any) -> list | None:
+    """A table block {"columns": [...], "rows": [[...], ...]} as records (dicts); None if malformed."""
+    if not isinstance(block, dict) or not isinstance(block.get("columns"), list) or not isinstance(block.get("rows"), list):
+        return None
+    columns = block["columns"]
+    if not all(isinstance(c, str) for c in columns) or len(set(columns)) != len(columns):
+        return None
+    width = len(columns)
+    return [dict(zip(columns, row)) if isinstance(row, list) and len(row) == width else row
+            for row in block["rows"]]
+
+
 def _existing(conn, table: str, ids: list[str]) -> dict[str, tuple[int, str]]:
     found = {}
     for start in range(0, len(ids), 900):
@@ -262,10 +274,11 @@ def plan_import(register, data: bytes, file: str) -> ImportPlan:
     origins = {sender.unit_code} | (set(sender.points) if sender.role == "district" else set())
     columns = _columns(conn)
     total = 0
-    for table, rows in document["tables"].items():
-        if table not in columns or not isinstance(rows, list):
+    for table, block in document["tables"].items():
+        rows = _rows_of(block)
+        if table not in columns or rows is None:
             plan.problems.append(_("{table}: not a table of the register").format(table=_shown(table, 40)))
-            plan.counts.setdefault(_shown(table, 40), TableCounts()).rejected += len(rows) if isinstance(rows, list) else 1
+            plan.counts.setdefault(_shown(table, 40), TableCounts()).rejected += len(rows) if rows else 1
             continue
         total += len(rows)
         if total > MAX_RECORDS:

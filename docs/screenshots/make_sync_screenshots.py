@@ -2,6 +2,8 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/make_sync_screenshots.py [vi|en]
 
+(make_screenshots.py runs it at its end, in the same language.)
+
 Three demo points and a provincial police office are made in a temporary
 folder and enrolled; the office holds a gap (bundle 2 of Mỹ Hòa held back),
 a fork alarm (Phú Thạnh restored an old backup) and persons registered at
@@ -9,6 +11,7 @@ two points. Nothing outside docs/screenshots/ is touched.
 """
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -37,7 +40,10 @@ language = sys.argv[1] if len(sys.argv) > 1 else "vi"
 suffix = "" if language == "vi" else f"-{language}"
 set_language(language)
 app = make_app([])
-work = Path(tempfile.mkdtemp(prefix="tuvan-sync-shots-"))
+# A fixed folder (emptied first), so that the paths shown in the pictures are the same on every run.
+work = Path(tempfile.gettempdir()) / f"tuvan-sync-screenshots-{language}"
+shutil.rmtree(work, ignore_errors=True)
+work.mkdir()
 
 
 def pump(seconds: float) -> None:
@@ -87,6 +93,9 @@ def bring(office, bundle):
 
 # --- the data ---------------------------------------------------------------------------------
 office = register("district", "AG-CA", "Công an tỉnh An Giang", "Phòng Cảnh sát điều tra tội phạm về ma túy")
+office_key_file = work / "AG-CA.tvkey"  # what the office hands to a new point, and the fingerprint it reads aloud
+office_key_file.write_bytes(identity.own_identity(office).to_bytes())
+office_fingerprint = identity.own_identity(office).fingerprint
 points = {}
 for code, name, seed in (("MYHOA-01", "Điểm tư vấn xã Mỹ Hòa", 1),
                          ("PHUTHANH-01", "Điểm tư vấn xã Phú Thạnh", 2),
@@ -166,6 +175,14 @@ wait_for(lambda: ".tvb" in view.point.result.text())
 shot(window, "sync-point")
 view.tabs.setCurrentWidget(view.keys)
 shot(window, "sync-keys")
+from app.gui.sync_keys import TrustKeyDialog  # noqa: E402
+
+trust = TrustKeyDialog(controller.session, str(office_key_file), window)
+trust.show()
+wait_for(lambda: trust.key_file is not None)
+trust.fingerprint.setText(office_fingerprint)
+shot(trust, "sync-trust")
+trust.reject()
 window.close()
 controller.shutdown()
 
@@ -192,3 +209,14 @@ shot(wizard, "sync-import-result")
 wizard.close()
 window.close()
 controller.shutdown()
+
+# --- the receiving office's monthly form: a column per point and the total ------------------------
+from app.core.clock import today  # noqa: E402
+from app.reports.form_pdf import form_pdf  # noqa: E402
+from app.reports.monthly import monthly_report  # noqa: E402
+from app.reports.period import Month  # noqa: E402
+from app.store.register import unlock  # noqa: E402
+from pdf_pages import pdf_page  # noqa: E402  (docs/screenshots/pdf_pages.py)
+
+with unlock(work / "AG-CA", "admin", PASSPHRASE) as opened:
+    pdf_page(form_pdf(monthly_report(opened, Month.of(today()).previous())), HERE / f"sync-district-form{suffix}.png")

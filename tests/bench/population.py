@@ -168,3 +168,20 @@ def insert_busy_point(register, *, clients: int = BUSY["clients"], contacts: int
         _insert(register, "outreach", outreach_rows)
     return {"clients": clients, "contacts": contacts, "group_sessions": sessions, "participants": len(participants),
             "referrals": referrals, "outreach": len(outreach_rows), "client_groups": len(groups)}
+
+
+def insert_month_of_work(register, *, contacts: int = 1250, referrals: int = 85, seed: int = 11) -> int:
+    """A busy point's month (1/120 of ten years) written after the last bundle: the incremental export."""
+    rng = random.Random(seed)
+    ids = [row[0] for row in register.conn.execute("SELECT id FROM clients WHERE status = 'active' LIMIT 3000")]
+    first, last = date(2026, 11, 1), date(2026, 11, 25)
+    stamp = utc_stamp()
+    contact_rows = [{**_synced(register, stamp), "kind": rng.choice(INDIVIDUAL_KINDS), "client_id": rng.choice(ids),
+                     "contact_date": _day_between(rng, first, last), "duration_minutes": 30,
+                     "topics": '["relapse_prevention"]', "notes": ""} for _ in range(contacts)]
+    referral_rows = [{**_synced(register, stamp), "client_id": rng.choice(ids), "service": rng.choice(SERVICES),
+                      "referred_date": _day_between(rng, first, last), "outcome": "pending"} for _ in range(referrals)]
+    with register.transaction():
+        _insert(register, "contacts", contact_rows)
+        _insert(register, "referrals", referral_rows)
+    return contacts + referrals

@@ -199,9 +199,9 @@ def test_a_closed_month_says_so_and_the_next_form_lists_corrections(october, mon
     person = october.conn.execute("SELECT id FROM clients LIMIT 1").fetchone()[0]
     contacts.add(october, {"kind": "office", "client_id": person, "contact_date": "2026-10-30"})
     closed = flat(pdf_text(form_pdf(monthly_report(october, OCT))))
-    assert "đã được khóa sổ" in closed and PERSON in closed
+    assert "đã được chốt" in closed and PERSON in closed
     november = flat(pdf_text(form_pdf(monthly_report(october, NOV))))
-    assert "Điều chỉnh số liệu các tháng đã khóa sổ" in november
+    assert "Điều chỉnh số liệu các tháng đã chốt" in november
     assert "10/2026 5. Tư vấn cá nhân tại văn phòng Điểm tư vấn" in november
     assert "47 48" in november  # closed value, current value
 

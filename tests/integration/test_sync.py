@@ -238,3 +238,17 @@ def test_wrong_fingerprint_is_not_pinned(sites):
         identity.pin(district, identity.own_identity(lone), "AAAA BBBB CCCC DDDD EEEE FFFF GGGG HHHH")
     assert identity.trusted(district.conn, identity.own_identity(lone).fingerprint) is None
     lone.close()
+
+
+def test_one_active_key_per_unit_and_retired_keys_stay_retired(sites):
+    district, points, tmp_path = sites
+    impostor = _register(tmp_path / "x", "point", "MYHOA-01", "Điểm giả mạo")  # claims Mỹ Hòa's code
+    fake = identity.own_identity(impostor)
+    with pytest.raises(identity.UnitAlreadyTrusted):
+        identity.pin(district, fake, fake.fingerprint)
+    real = identity.trusted_list(district.conn, "point")[0]
+    identity.untrust(district, real.fingerprint)
+    with pytest.raises(identity.KeyRetired):
+        identity.pin(district, real, real.fingerprint)
+    identity.pin(district, fake, fake.fingerprint)  # after the officer removed the old key on purpose
+    impostor.close()
