@@ -39,8 +39,23 @@ def make_app(argv: list[str]):
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setApplicationName("Tư Vấn")
     app.setOrganizationName("TuVan")
+    app.setDesktopFileName("tuvan")  # Wayland desktops match windows to the menu entry by this name
+    _icon(app)
     _fonts(app)
     return app
+
+
+def _icon(app) -> None:
+    from PySide6.QtGui import QIcon
+
+    from app.core.paths import resources
+
+    icon = QIcon()
+    for size in (48, 128, 256):
+        path = resources() / "icons" / f"tuvan-{size}.png"
+        if path.exists():
+            icon.addFile(str(path))
+    app.setWindowIcon(icon)
 
 
 def main(argv: list[str] | None = None) -> int:

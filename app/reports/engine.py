@@ -78,4 +78,4 @@ def records_behind(conn, form: FormFile, month: Month, row_code: str, column: st
     cell = form.row(row_code).cells[column]
     metric = REGISTRY[cell.metric]
     family = LOADERS[metric.family](conn, month, origin)
-    return metric.count(family, month, cell.filter_dict)[1]
+    return list(metric.count(family, month, cell.filter_dict)[1])

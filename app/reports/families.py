@@ -22,13 +22,15 @@ class Family:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _rows(conn, sql: str, params: dict) -> Rows:
-    """Rows as dicts; repeated text values (groups, dates, codes) share one string object, which keeps
-    a register of 100,000 clients within the GUI's memory budget."""
+def _rows(conn, sql: str, params: dict, *, shared: bool = False) -> Rows:
+    """Rows as dicts. With `shared`, repeated short text (groups, dates, codes) becomes one string object:
+    a register of 100,000 clients then stays within the GUI's memory budget (it costs some time)."""
     cursor = conn.execute(sql, params)
     names = [d[0] for d in cursor.description]
-    shared: dict = {}
-    return [dict(zip(names, [shared.setdefault(v, v) if isinstance(v, str) and len(v) < 16 else v for v in row]))
+    if not shared:
+        return [dict(zip(names, row)) for row in cursor]
+    strings: dict = {}
+    return [dict(zip(names, [strings.setdefault(v, v) if isinstance(v, str) and len(v) < 16 else v for v in row]))
             for row in cursor]
 
 
@@ -65,7 +67,8 @@ def clients(conn, month: Month, origin: str | None) -> Family:
                        " FROM clients c WHERE c.deleted = 0 AND c.intake_date <= :last"
                        # cases closed before the month count in no client metric (most of an old register)
                        " AND (c.status != 'closed' OR c.closed_date >= :first OR c.legal_status = 'post_rehab_management')"
-                       + _origin("c", origin), {"first": month.first, "last": month.last, "origin": origin})
+                       + _origin("c", origin), {"first": month.first, "last": month.last, "origin": origin},
+                 shared=True)
     at_end = _group_as_of(conn, month.last, origin)
     for row in rows:
         row["group"] = at_end.get(row["id"], row["main_group"])

@@ -13,6 +13,7 @@ the reason, so an administrator's edit cannot silently count the wrong thing.
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,6 +158,16 @@ def parse_form(data: dict, file: str = "") -> FormFile:
 
 def load_form(path: Path) -> FormFile:
     path = Path(path)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    return _load_form(path, stamp)
+
+
+@functools.lru_cache(maxsize=16)
+def _load_form(path: Path, _stamp: int | None) -> FormFile:
+    """Parsed once per file version: every report would otherwise parse the TOML again."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -49,11 +49,23 @@ def _match(row: dict, filters: dict[str, str], **columns: str) -> bool:
     return True
 
 
-def _refs(rows: list[dict], table: str = "", key: str = "id", table_key: str | None = None) -> list[Ref]:
-    seen: dict[Ref, None] = {}
-    for row in rows:
-        seen[(row[table_key] if table_key else table, row[key])] = None
-    return list(seen)
+class _Refs:
+    """The records behind a number, listed only when someone asks (a drill-down), not for every cell."""
+
+    __slots__ = ("rows", "table", "key", "table_key")
+
+    def __init__(self, rows, table, key, table_key) -> None:
+        self.rows, self.table, self.key, self.table_key = rows, table, key, table_key
+
+    def __iter__(self):
+        seen: dict[Ref, None] = {}
+        for row in self.rows:
+            seen[(row[self.table_key] if self.table_key else self.table, row[self.key])] = None
+        return iter(seen)
+
+
+def _refs(rows: list[dict], table: str = "", key: str = "id", table_key: str | None = None) -> _Refs:
+    return _Refs(rows, table, key, table_key)
 
 
 def _subset(family: Family, key: str, keep: Callable[[dict], bool]) -> list[dict]:
@@ -93,7 +105,7 @@ def _open_at_end(start: str | None, end: str | None, month: Month) -> bool:
 # --- clients -----------------------------------------------------------------
 
 def clients_new(family, month, filters) -> Result:
-    rows = [r for r in _subset(family, "new", lambda r: _during(r["intake_date"], month)) if _match(r, filters)]
+    rows = _select(family, "new", _subset(family, "new", lambda r: _during(r["intake_date"], month)), filters)
     return len(rows), _refs(rows, "clients")
 
 
@@ -106,7 +118,7 @@ def clients_active(family, month, filters) -> Result:
 
 def clients_closed(family, month, filters) -> Result:
     closed = _subset(family, "closed", lambda r: r["status"] == "closed" and _during(r["closed_date"], month))
-    rows = [r for r in closed if _match(r, filters, reason="closing_reason")]
+    rows = _select(family, "closed", closed, filters, reason="closing_reason")
     return len(rows), _refs(rows, "clients")
 
 
@@ -166,22 +178,22 @@ def _completed(family, month) -> list[dict]:
 
 
 def referrals_made(family, month, filters) -> Result:
-    rows = [r for r in _made(family, month) if _match(r, filters)]
+    rows = _select(family, "made", _made(family, month), filters)
     return len(rows), _refs(rows, "referrals")
 
 
 def referrals_people(family, month, filters) -> Result:
-    rows = [r for r in _made(family, month) if _match(r, filters)]
+    rows = _select(family, "made", _made(family, month), filters)
     return len({r["client_id"] for r in rows}), _refs(rows, key="client_id", table="clients")
 
 
 def referrals_completed(family, month, filters) -> Result:
-    rows = [r for r in _completed(family, month) if _match(r, filters)]
+    rows = _select(family, "completed", _completed(family, month), filters)
     return len(rows), _refs(rows, "referrals")
 
 
 def referrals_amount(family, month, filters) -> Result:
-    rows = [r for r in _completed(family, month) if _match(r, filters)]
+    rows = _select(family, "completed", _completed(family, month), filters)
     return sum(r["amount"] or 0 for r in rows), _refs(rows, "referrals")
 
 

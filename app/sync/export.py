@@ -62,18 +62,36 @@ def _columns(conn, table: str) -> list[str]:
 
 def pending_records(conn, after: int) -> tuple[list[tuple[int, str, tuple]], int, dict[str, list[str]]]:
     """Current state of every record changed after change number `after`:
-    ([(latest change_no, table, row values)], last change number, {table: column names})."""
+    ([(latest change_no, table, row values)], last change number, {table: column names}).
+
+    The change log is read once in order; a table most of whose rows changed is then read whole
+    (sequential pages), otherwise its changed rows are fetched by id.
+    """
     last = conn.execute("SELECT coalesce(max(change_no), 0) FROM change_log").fetchone()[0]
+    latest: dict[str, dict[str, int]] = {}
+    for change_no, table, row_id in conn.execute(
+            "SELECT change_no, table_name, row_id FROM change_log WHERE change_no > ? ORDER BY change_no", (after,)):
+        latest.setdefault(table, {})[row_id] = change_no
     found: list[tuple[int, str, tuple]] = []
     columns_of: dict[str, list[str]] = {}
     for table in SYNCED_TABLES:
         columns = _columns(conn, table)
         columns_of[table] = columns
-        select = ", ".join(f"t.{c}" for c in columns)
-        cursor = conn.execute(
-            f"SELECT l.latest, {select} FROM {table} t JOIN (SELECT row_id, max(change_no) AS latest FROM change_log"
-            f" WHERE table_name = ? AND change_no > ? GROUP BY row_id) l ON l.row_id = t.id", (table, after))
-        found.extend((row[0], table, row[1:]) for row in cursor)
+        changed = latest.get(table)
+        if not changed:
+            continue
+        select = ", ".join(columns)
+        position = columns.index("id")
+        total = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        if len(changed) * 5 >= total:
+            cursor = conn.execute(f"SELECT {select} FROM {table}")
+            found.extend((changed[row[position]], table, row) for row in cursor if row[position] in changed)
+        else:
+            ids = list(changed)
+            for start in range(0, len(ids), 500):
+                batch = ids[start:start + 500]
+                cursor = conn.execute(f"SELECT {select} FROM {table} WHERE id IN ({','.join('?' * len(batch))})", batch)
+                found.extend((changed[row[position]], table, row) for row in cursor)
     found.sort(key=lambda item: item[0])
     return found, last, columns_of
 
