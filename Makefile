@@ -26,7 +26,8 @@ test: $(STAMP)
 # The long reliability run: 10,000 fuzzed bundles per fuzzer and 200 kill -9 trials per kill test
 # (`make test` runs the same tests with a few hundred examples and 20 trials).
 reliability: $(STAMP)
-	QT_QPA_PLATFORM=offscreen TUVAN_FUZZ_EXAMPLES=10000 TUVAN_KILL_TRIALS=200 $(PY) -m pytest -q tests/reliability
+	QT_QPA_PLATFORM=offscreen TUVAN_FUZZ_EXAMPLES=10000 TUVAN_KILL_TRIALS=200 TUVAN_BIG_IMPORT_ROWS=1000000 \
+		$(PY) -m pytest -q --durations=15 tests/reliability
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) docs/screenshots/make_screenshots.py vi

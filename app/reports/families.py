@@ -22,16 +22,23 @@ class Family:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+SHARE_AFTER = 20_000
+
+
 def _rows(conn, sql: str, params: dict, *, shared: bool = False) -> Rows:
-    """Rows as dicts. With `shared`, repeated short text (groups, dates, codes) becomes one string object:
-    a register of 100,000 clients then stays within the GUI's memory budget (it costs some time)."""
+    """Rows as dicts. With `shared`, a big result (a register of 100,000 clients) makes repeated short
+    text (groups, dates, codes) one string object, to stay within the GUI's memory budget; small
+    results skip that work."""
     cursor = conn.execute(sql, params)
     names = [d[0] for d in cursor.description]
-    if not shared:
-        return [dict(zip(names, row)) for row in cursor]
+    rows = [dict(zip(names, row)) for row in cursor.fetchmany(SHARE_AFTER)]
+    if len(rows) < SHARE_AFTER:
+        return rows
     strings: dict = {}
-    return [dict(zip(names, [strings.setdefault(v, v) if isinstance(v, str) and len(v) < 16 else v for v in row]))
-            for row in cursor]
+    for row in cursor:
+        rows.append(dict(zip(names, [strings.setdefault(v, v) if shared and isinstance(v, str) and len(v) < 16
+                                     else v for v in row])))
+    return rows
 
 
 def _origin(alias: str, origin: str | None) -> str:

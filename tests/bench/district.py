@@ -1,0 +1,86 @@
+"""The district of DESIGN.md §8: 40 busy points, sent through real bundles, imported and counted.
+
+    .venv/bin/python tests/bench/run.py district [POINTS]      (default 40; takes long the first time)
+
+The points' bundles and an empty district register holding the matching keys are made once and kept
+in tests/bench/cache/; each run imports every bundle into a copy of that district and times it, then
+times the district's monthly form (a column per point and the total).
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import time
+from datetime import date
+from pathlib import Path
+
+from app.core.unit import make_unit
+from app.reports.engine import compute_district
+from app.reports.form_file import default_form
+from app.reports.period import Month
+from app.store.register import create_register, unlock
+from app.store.vault import calibrate
+from app.sync import export, identity, merge
+from tests.bench.reference import CACHE, PASSPHRASE, VERSION
+
+KDF = None
+
+
+def _new(folder: Path, role: str, code: str, name: str):
+    global KDF
+    KDF = KDF or calibrate(0)
+    register, _ = create_register(folder, unit=make_unit(role, code, name), admin_login="admin",
+                                  admin_full_name="Đo Hiệu Năng", passphrase=PASSPHRASE, kdf=KDF)
+    return register
+
+
+def _cached(points: int) -> Path:
+    """tests/bench/cache/district-N/: district/ (keys and pins, no records) and bundles/*.tvb."""
+    from tests.bench.population import insert_busy_point
+
+    folder = CACHE / f"district-{points}-v{VERSION}"
+    if (folder / "done").exists():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "bundles").mkdir(parents=True)
+    district = _new(folder / "district", "district", "LX-CA", "Công an thành phố Long Xuyên")
+    district_id = identity.own_identity(district)
+    for n in range(1, points + 1):
+        started = time.perf_counter()
+        point = _new(folder / "points" / f"{n:02d}", "point", f"DIEM-{n:02d}", f"Điểm tư vấn số {n}")
+        insert_busy_point(point, seed=100 + n, until=date(2026, 10, 31))
+        identity.pin(point, district_id, district_id.fingerprint)
+        point_id = identity.own_identity(point)
+        identity.pin(district, point_id, point_id.fingerprint)
+        for bundle in export.export_bundles(point, folder / "bundles" / f"{n:02d}"):
+            bundle.path.rename(folder / "bundles" / f"{n:02d}-{bundle.seq:03d}.tvb")
+        point.close()
+        shutil.rmtree(folder / "points" / f"{n:02d}")
+        print(f"  point {n}/{points} made in {time.perf_counter() - started:.0f} s", flush=True)
+    district.close()
+    (folder / "done").write_text("ok")
+    return folder
+
+
+def measure(points: int, work: Path) -> dict:
+    source = _cached(points)
+    shutil.copytree(source / "district", work / "district")
+    district = unlock(work / "district", "admin", PASSPHRASE)
+    files = sorted((source / "bundles").glob("*.tvb"))
+    records, started = 0, time.perf_counter()
+    for path in files:
+        plan = merge.plan_import(district, path.read_bytes(), path.name)
+        merge.apply_import(district, plan)
+        records += plan.totals().new
+    imported = time.perf_counter() - started
+    month = Month(2026, 10)
+    times = []
+    for _ in range(3):
+        begun = time.perf_counter()
+        result = compute_district(district.conn, default_form(), month)
+        times.append(time.perf_counter() - begun)
+    district.close()
+    return {"points": points, "bundles": len(files), "records": records, "import_s": imported,
+            "import_per_s": records / imported, "district_form_median_s": statistics.median(times),
+            "district_form_points": len(result.by_point)}
