@@ -27,6 +27,7 @@ test: $(STAMP)
 # (`make test` runs the same tests with a few hundred examples and 20 trials).
 reliability: $(STAMP)
 	QT_QPA_PLATFORM=offscreen TUVAN_FUZZ_EXAMPLES=10000 TUVAN_KILL_TRIALS=200 TUVAN_BIG_IMPORT_ROWS=1000000 \
+		TUVAN_RELIABILITY_JSON=docs/reliability-run.json \
 		$(PY) -m pytest -q --durations=15 tests/reliability
 
 screenshots: $(STAMP)

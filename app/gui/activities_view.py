@@ -33,7 +33,8 @@ from app.gui.forms import Form, date_text
 from app.gui.session import Session
 from app.gui.tables import RowsModel, selected_row, table_view
 from app.gui.widgets import heading
-from app.store import catalogs, contacts, outreach
+from app.store import catalogs, contacts, outreach, search
+from app.store.search import ClientHit
 
 # The number fields each outreach kind uses, with the caption that says what is counted.
 # Fields a kind does not use are hidden and stored empty.
@@ -124,7 +125,10 @@ def _staff(session: Session, current: str | None = None) -> list[tuple[str, str]
     return people
 
 
-def _session_form(session: Session, kind: str, when: str) -> Form:
+SESSION_FIELDS = ("contact_date", "attendee_count", "duration_minutes", "topics", "counsellor_id", "location", "notes")
+
+
+def _session_form(session: Session, kind: str, when: str, contact: dict | None = None) -> Form:
     lookups = session.info.lookups
     form = Form()
     form.date("contact_date", _("&Date"))
@@ -132,36 +136,61 @@ def _session_form(session: Session, kind: str, when: str) -> Form:
         form.number("attendee_count", _("&Attendees"), _("how many people came"))
     form.number("duration_minutes", _("D&uration (minutes)"))
     form.codes("topics", _("&Topics"), lookups.topics)
-    form.choice("counsellor_id", _("Counsellor"), lookups.counsellors)
+    counsellors = lookups.counsellors
+    current = (contact or {}).get("counsellor_id")
+    if current and current not in dict(counsellors):  # someone who has since left stays on their sessions
+        counsellors = [*counsellors, (current, lookups.staff_names.get(current, ""))]
+    form.choice("counsellor_id", _("Counsellor"), counsellors)
     form.text("location", _("Pl&ace"))
     form.long_text("notes", _("&Notes"))
-    form.set_values({"contact_date": when, "counsellor_id": lookups.my_staff_id or ""})
+    if contact is None:
+        form.set_values({"contact_date": when, "counsellor_id": lookups.my_staff_id or ""})
+    else:
+        form.set_values({name: "" if contact.get(name) is None else contact[name] for name in SESSION_FIELDS
+                         if name != "topics"} | {"topics": contact.get("topics") or []})
     return form
 
 
-def group_session_dialog(session: Session, when: str, parent: QWidget | None = None) -> ClientsDialog:
-    form = _session_form(session, "group", when)
+def group_session_dialog(session: Session, when: str, parent: QWidget | None = None, *,
+                         contact: dict | None = None, participants: list[ClientHit] = ()) -> ClientsDialog:
+    """A new group session, or (with `contact` and its `participants`) a correction of one."""
+    form = _session_form(session, "group", when, contact)
     needed = _("choose the clients who took part")
+    contact_id = (contact or {}).get("id")
 
     def work(register, values):
-        participants = values.pop(CLIENTS)
+        chosen = values.pop(CLIENTS)
         values = {**values, "kind": "group"}
         topics = catalogs.codes(register.conn, "topic")
-        check_chosen(participants, needed, lambda: validate.contact(values, topics=topics))
-        return contacts.add(register, values, participants=participants)
+        check_chosen(chosen, needed, lambda: validate.contact(values, topics=topics))
+        if contact_id is None:
+            return contacts.add(register, values, participants=chosen)
+        return contacts.edit_session(register, contact_id, values, participants=chosen)
 
     picker = ClientPicker(session, chosen_label=_("Partic&ipants: {n}"))
     picker.chosen.setToolTip(_("Each participant counts as one counselling contact."))
-    return ClientsDialog(session, _("New group counselling session"), form, work, parent, picker=picker, beside=True)
+    for hit in participants:
+        picker.choose(hit)
+    title = _("New group counselling session") if contact is None else _("Group counselling session")
+    return ClientsDialog(session, title, form, work, parent, picker=picker, beside=True)
 
 
-def community_session_dialog(session: Session, when: str, parent: QWidget | None = None) -> RecordDialog:
-    form = _session_form(session, "community", when)
+def community_session_dialog(session: Session, when: str, parent: QWidget | None = None, *,
+                             contact: dict | None = None) -> RecordDialog:
+    form = _session_form(session, "community", when, contact)
+    contact_id = (contact or {}).get("id")
 
     def work(register, values):
-        return contacts.add(register, {**values, "kind": "community"})
+        if contact_id is None:
+            return contacts.add(register, {**values, "kind": "community"})
+        return contacts.edit_session(register, contact_id, values)
 
-    return RecordDialog(session, _("New community counselling session"), form, work, parent)
+    title = _("New community counselling session") if contact is None else _("Community counselling session")
+    return RecordDialog(session, title, form, work, parent)
+
+
+def session_participants(register, contact_id: str) -> list[ClientHit]:
+    return search.hits_by_id(register.conn, contacts.participants(register.conn, contact_id))
 
 
 def _field_row(form: Form, name: str) -> tuple[QFormLayout, QWidget]:
@@ -271,6 +300,8 @@ class ActivitiesView(QWidget):
         self.new_group.setObjectName("new_group_session")
         self.new_community = QPushButton(_("New &community session…"))
         self.new_community.setObjectName("new_community_session")
+        self.edit_session = QPushButton(_("E&dit the session…"))
+        self.edit_session.setObjectName("edit_session")
         self.remove_session = QPushButton(_("Remove the session…"))
 
         self.outreach = RowsModel([
@@ -299,7 +330,7 @@ class ActivitiesView(QWidget):
         layout.addWidget(self.totals)
         for title, view, buttons in (
                 (_("Group and community counselling sessions"), self.sessions_view,
-                 (self.new_group, self.new_community, self.remove_session)),
+                 (self.new_group, self.new_community, self.edit_session, self.remove_session)),
                 (_("Outreach"), self.outreach_view, (self.new_outreach, self.edit_outreach, self.remove_outreach))):
             layout.addWidget(QLabel(f"<b>{title}</b>"))
             layout.addWidget(view, 1)
@@ -309,7 +340,7 @@ class ActivitiesView(QWidget):
                 button.setEnabled(self._editable)
             row.addStretch(1)
             layout.addLayout(row)
-        self.row_buttons = {self.sessions_view: (self.remove_session,),
+        self.row_buttons = {self.sessions_view: (self.edit_session, self.remove_session),
                             self.outreach_view: (self.edit_outreach, self.remove_outreach)}
 
         self.previous_button.clicked.connect(lambda: self.show_month(shift_month(self.month, -1)))
@@ -317,6 +348,8 @@ class ActivitiesView(QWidget):
         self.this_month_button.clicked.connect(lambda: self.show_month(this_month()))
         self.new_group.clicked.connect(lambda: group_session_dialog(session, self._when(), self).open())
         self.new_community.clicked.connect(lambda: community_session_dialog(session, self._when(), self).open())
+        self.edit_session.clicked.connect(self._edit_session)
+        self.sessions_view.doubleClicked.connect(lambda _index: self._edit_session())
         self.remove_session.clicked.connect(self._remove_session)
         self.new_outreach.clicked.connect(lambda: outreach_dialog(session, self._when(), parent=self).open())
         self.edit_outreach.clicked.connect(self._edit_outreach)
@@ -373,6 +406,19 @@ class ActivitiesView(QWidget):
         row = selected_row(self.outreach_view)
         if row is not None and self._editable:
             outreach_dialog(self.session, self._when(), row, self).open()
+
+    def _edit_session(self) -> None:
+        row = selected_row(self.sessions_view)
+        if row is None or not self._editable:
+            return
+        if row["kind"] == "community":
+            community_session_dialog(self.session, self._when(), self, contact=row).open()
+            return
+        contact_id = row["id"]
+        self.session.run(lambda register: session_participants(register, contact_id),
+                         lambda hits: group_session_dialog(self.session, self._when(), self, contact=row,
+                                                           participants=hits).open(),
+                         lambda error: show_error(self, error))
 
     def _remove_outreach(self) -> None:
         row = selected_row(self.outreach_view)

@@ -10,6 +10,8 @@ from app.core.vocab import INDIVIDUAL_CONTACT_KINDS
 from app.store import catalogs, records
 from app.store.records import Change
 
+SESSION_KINDS = ("group", "community")
+
 
 def add(register, values: dict[str, Any], participants: list[str] | None = None) -> list[Change]:
     """Record a contact; group sessions name their participants (each counts as one lượt)."""
@@ -35,6 +37,38 @@ def edit(register, contact_id: str, values: dict[str, Any]) -> Change | None:
     with register.transaction():
         current = records.fetch(register.conn, "contacts", contact_id)
         return records.update(register, "contacts", contact_id, cleaned, client_id=current["client_id"])
+
+
+def edit_session(register, contact_id: str, values: dict[str, Any],
+                 participants: list[str] | None = None) -> list[Change]:
+    """Correct a group or community session; for a group session, set who took part.
+
+    Participants no longer named are removed (tombstoned), new ones added: each stays one lượt
+    for its client, and the change log carries every step to the district."""
+    register.require(Permission.CASE_WORK)
+    with register.transaction():
+        current = records.fetch(register.conn, "contacts", contact_id)
+        kind = current["kind"]
+        if kind not in SESSION_KINDS:
+            raise ValueError(f"contact {contact_id} is not a group or community session")
+        cleaned = validate.contact({**values, "kind": kind}, topics=catalogs.codes(register.conn, "topic"))
+        cleaned.pop("client_id", None)
+        changes = [c for c in [records.update(register, "contacts", contact_id, cleaned)] if c]
+        if participants is not None and kind == "group":
+            present = dict(register.conn.execute(
+                "SELECT client_id, id FROM contact_participants WHERE contact_id = ? AND deleted = 0",
+                (contact_id,)).fetchall())
+            wanted = list(dict.fromkeys(participants))
+            for client_id, row_id in present.items():
+                if client_id not in wanted:
+                    changes.append(records.tombstone(register, "contact_participants", row_id, client_id=client_id))
+            for client_id in wanted:
+                if client_id not in present:
+                    records.fetch(register.conn, "clients", client_id)
+                    changes.append(records.insert(register, "contact_participants",
+                                                  {"contact_id": contact_id, "client_id": client_id},
+                                                  client_id=client_id))
+    return changes
 
 
 def remove(register, contact_id: str) -> Change:

@@ -42,6 +42,9 @@ CALIBRATED_MEMORY_KIB = 64 * 1024
 CALIBRATED_LANES = 4
 DEFAULT_TARGET_SECONDS = 0.5
 MAX_ITERATIONS = 64
+# Upper bounds a slot file may ask for: an edited file must not make an unlock hang or exhaust memory.
+MAX_MEMORY_KIB = 1024 * 1024
+MAX_LANES = 16
 
 
 def _b64(data: bytes) -> str:
@@ -184,6 +187,31 @@ def recovery_kdf() -> KdfParams:
     return KdfParams("hkdf-sha256", _b64(os.urandom(16)))
 
 
+def _whole(value, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _checked(slot: Slot) -> Slot:
+    """Refuse a slot whose fields have the wrong type or an unreasonable size (ValueError)."""
+    kdf = slot.kdf
+    sound = (
+        slot.kind in (KIND_USER, KIND_RECOVERY)
+        and all(isinstance(v, str) for v in (slot.slot_id, slot.nonce, slot.sealed, kdf.salt))
+        and all(v is None or isinstance(v, str) for v in (slot.user_id, slot.login_hash))
+        and isinstance(slot.admin, bool)
+        and isinstance(slot.created_at, (int, float))
+        and kdf.algorithm in ("argon2id", "hkdf-sha256")
+        and _whole(kdf.iterations, 0, MAX_ITERATIONS)
+        and _whole(kdf.lanes, 0, MAX_LANES)
+        and _whole(kdf.memory_kib, 0, MAX_MEMORY_KIB)
+    )
+    if not sound:
+        raise ValueError("a slot has a field of the wrong type or size")
+    if len(_unb64(slot.nonce)) != 12 or not 8 <= len(_unb64(kdf.salt)) <= 64 or len(_unb64(slot.sealed)) != 48:
+        raise ValueError("a slot has a nonce, salt or sealed key of the wrong length")
+    return slot
+
+
 @dataclass
 class KeySlotFile:
     register_id: str
@@ -195,11 +223,13 @@ class KeySlotFile:
             raw = json.loads(Path(path).read_bytes())
             if raw.get("format") != FORMAT:
                 raise ValueError(f"key-slot format {raw.get('format')!r}")
-            slots = [Slot(**{**s, "kdf": KdfParams(**s["kdf"])}) for s in raw["slots"]]
-            return cls(register_id=str(raw["register_id"]), slots=slots)
+            if not isinstance(raw["register_id"], str) or not isinstance(raw["slots"], list):
+                raise ValueError("register id or slot list")
+            slots = [_checked(Slot(**{**s, "kdf": KdfParams(**s["kdf"])})) for s in raw["slots"]]
+            return cls(register_id=raw["register_id"], slots=slots)
         except FileNotFoundError:
             raise
-        except (ValueError, KeyError, TypeError) as error:
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise RegisterDamaged(path=str(path), detail=f"key slots: {error}") from error
 
     def to_bytes(self) -> bytes:

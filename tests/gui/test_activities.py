@@ -158,3 +158,42 @@ def test_editing_and_removing_an_outreach_activity(qtbot, make_controller, close
     view.outreach_view.selectRow(0)
     qtbot.mouseClick(view.remove_outreach, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.outreach.rowCount() == 0, timeout=5000)
+
+
+def test_correcting_a_group_session_and_its_participants(qtbot, make_controller, closed_register):
+    root, controller, view = _open(qtbot, make_controller, closed_register)
+    qtbot.mouseClick(view.new_group, Qt.MouseButton.LeftButton)
+    dialog = _dialog(view, ClientsDialog)
+    _pick(qtbot, dialog.picker, "nguyen van d")
+    _pick(qtbot, dialog.picker, "tran thi")
+    type_text(qtbot, dialog.form.fields["duration_minutes"], "60")
+    _save(qtbot, dialog)
+    qtbot.waitUntil(lambda: view.sessions.rowCount() == 1, timeout=5000)
+    assert not view.edit_session.isEnabled()  # nothing selected yet
+
+    # Opening it again shows what was saved; Ánh did not come after all, An did.
+    view.sessions_view.selectRow(0)
+    qtbot.mouseClick(view.edit_session, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in view.findChildren(ClientsDialog)
+                                if d is not dialog), timeout=5000)
+    edit = _dialog(view, ClientsDialog)
+    assert edit.windowTitle() == "Buổi tư vấn nhóm"
+    assert edit.form.fields["duration_minutes"].text() == "60"
+    assert [h.full_name for h in edit.picker.hits()] == ["Nguyễn Văn Đức", "Trần Thị Ánh"]
+    edit.picker.chosen.setCurrentRow(1)
+    qtbot.mouseClick(edit.picker.remove_button, Qt.MouseButton.LeftButton)
+    _pick(qtbot, edit.picker, "le van an")
+    edit.form.fields["duration_minutes"].clear()
+    type_text(qtbot, edit.form.fields["duration_minutes"], "75")
+    _save(qtbot, edit)
+    qtbot.waitUntil(lambda: view.sessions.rows and view.sessions.rows[0]["duration_minutes"] == 75, timeout=5000)
+    assert view.sessions.rows[0]["participant_count"] == 2
+    assert "Tư vấn nhóm: 1 buổi (2 người tham gia)" in view.totals.text()
+
+    controller.lock()
+    controller.shutdown()
+    with unlock(root, "admin", PASSPHRASE) as register:
+        session = contacts.sessions(register.conn, TODAY, TODAY)[0]
+        names = sorted(clients.get(register.conn, c)["full_name"]
+                       for c in contacts.participants(register.conn, session["id"]))
+        assert names == ["Lê Văn An", "Nguyễn Văn Đức"]

@@ -193,3 +193,51 @@ def test_a_reporter_cannot_change_records(register):
     register.user = SignedInUser(register.user.id, "x", "X", Role.REPORTER)
     with pytest.raises(PermissionDenied):
         _client(register)
+
+
+def test_editing_a_group_session_changes_its_participants_and_the_form(register):
+    from app.reports.engine import compute
+    from app.reports.form_file import default_form
+    from app.reports.period import Month
+
+    a = _client(register, full_name="Lê Văn An", citizen_id="")
+    b = _client(register, full_name="Võ Văn Bé", citizen_id="")
+    c = _client(register, full_name="Đặng Thị Cúc", citizen_id="", sex="female")
+    when = TODAY.isoformat()
+    session = contacts.add(register, {"kind": "group", "contact_date": when, "topics": ["methadone"]},
+                           participants=[a.id, b.id])[0].id
+    month = Month(TODAY.year, TODAY.month)
+
+    def row9():
+        result = compute(register.conn, default_form(), month)
+        return result.value("9", "so_luong"), result.value("9", "nu")
+
+    assert row9() == (2, 0)
+    changes = contacts.edit_session(register, session, {"contact_date": when, "duration_minutes": "90",
+                                                        "topics": ["methadone"]}, participants=[a.id, c.id])
+    assert {(ch.table, ch.action) for ch in changes} == {
+        ("contacts", "updated"), ("contact_participants", "deleted"), ("contact_participants", "created")}
+    assert contacts.participants(register.conn, session) == [a.id, c.id]
+    assert row9() == (2, 1)  # Bé is no longer counted, Cúc is
+    assert contacts.for_client(register.conn, b.id) == []
+    # Saving the same again changes nothing; taking Bé back adds one row, and the log has every step.
+    assert contacts.edit_session(register, session, {"contact_date": when, "duration_minutes": "90",
+                                                     "topics": ["methadone"]}, participants=[a.id, c.id]) == []
+    contacts.edit_session(register, session, {"contact_date": when, "topics": ["methadone"]},
+                          participants=[a.id, b.id, c.id])
+    assert row9() == (3, 1)
+    assert register.conn.execute(
+        "SELECT count(*) FROM change_log WHERE table_name = 'contact_participants'").fetchone()[0] >= 5
+    with pytest.raises(FieldErrors):
+        contacts.edit_session(register, session, {"contact_date": ""}, participants=[a.id])
+    assert set(contacts.participants(register.conn, session)) == {a.id, b.id, c.id}  # a refused edit changes nothing
+
+
+def test_a_community_session_keeps_needing_its_attendee_count(register):
+    session = contacts.add(register, {"kind": "community", "contact_date": TODAY.isoformat(),
+                                      "attendee_count": 37})[0].id
+    with pytest.raises(FieldErrors) as info:
+        contacts.edit_session(register, session, {"contact_date": TODAY.isoformat(), "attendee_count": ""})
+    assert "attendee_count" in info.value.errors
+    contacts.edit_session(register, session, {"contact_date": TODAY.isoformat(), "attendee_count": "41"})
+    assert contacts.sessions(register.conn, TODAY.isoformat(), TODAY.isoformat())[0]["attendee_count"] == 41

@@ -17,10 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import struct
 import tempfile
 import uuid
 import zlib
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -269,6 +271,24 @@ def _reason(rejected: BundleRejected) -> str:
     return str(rejected.params.get("reason"))[:60]
 
 
+def _kind(rejected: BundleRejected) -> str:
+    """The reason without its numbers, so the tally groups alike rejections."""
+    reason = str(rejected.params.get("reason")).split(" (")[0]
+    return re.sub(r"[0-9a-f]{16,}|\d+", "#", reason)[:72]
+
+
+@contextmanager
+def _crashes_counted(tally, check):
+    """An exception other than a rejection or a failed check is a crash: counted, then raised."""
+    try:
+        yield
+    except (AssertionError, BundleRejected):
+        raise
+    except Exception:
+        tally.add(check, crashes=1)
+        raise
+
+
 def _parent(document, path):
     target = document
     for step in path[:-1]:
@@ -278,18 +298,30 @@ def _parent(document, path):
 
 @FUZZ
 @given(st.data())
-def test_mutated_bundles_are_rejected_and_change_nothing(world, data):
+def test_mutated_bundles_are_rejected_and_change_nothing(world, tally, data):
+    check = "fuzz: mutated and forged bundles"
     mutated, base, dry_only = data.draw(mutations(world))
     before = {"done": _snapshot(world.done), "fresh": _snapshot(world.fresh)}
+    tally.add(check, trials=1)
+    with _crashes_counted(tally, check):
+        _check_mutated(world, mutated, base, dry_only, tally, check)
+    changed = _snapshot(world.done) != before["done"] or _snapshot(world.fresh) != before["fresh"]
+    tally.add(check, partial=int(changed))
+    assert not changed
+
+
+def _check_mutated(world, mutated, base, dry_only, tally, check):
 
     # A district that never saw the bundle: the dry run accepts only the untouched bundle.
     try:
         plan = merge.plan_import(world.fresh, mutated, "fuzz.tvb")
     except BundleRejected as rejected:
         event(_reason(rejected))  # --hypothesis-show-statistics: which check stopped it
+        tally.note(check, **{"rejected: " + _kind(rejected): 1})
     else:
         assert mutated == base or dry_only, "a changed bundle passed every check"
         assert plan.status == "new"
+        tally.note(check, **{"accepted (untouched, or re-signed by its own sender)": 1})
 
     # The district that imported it: rejected, or the identical bundle's "already imported".
     try:
@@ -301,9 +333,6 @@ def test_mutated_bundles_are_rejected_and_change_nothing(world, data):
             assert result.message_key == "already_imported" and not result.applied
     except BundleRejected as rejected:
         assert rejected.message  # formats in the current language without error
-
-    assert _snapshot(world.done) == before["done"]
-    assert _snapshot(world.fresh) == before["fresh"]
 
 
 # --- a dishonest enrolled point: well-formed, validly signed, hostile contents ----------
@@ -389,16 +418,27 @@ def _block(draw, rows: list[dict]):
 
 @FUZZ
 @given(st.data())
-def test_hostile_records_from_an_enrolled_point_are_all_or_nothing(world, data):
+def test_hostile_records_from_an_enrolled_point_are_all_or_nothing(world, tally, data):
+    check = "fuzz: hostile records, validly signed"
     document, seq = data.draw(hostile_documents(world))
     bundle = _craft(world, document, seq=seq)
     before = _snapshot(world.done)
+    tally.add(check, trials=1)
+    with _crashes_counted(tally, check):
+        outcome = _check_hostile(world, bundle, before)
+    tally.note(check, **{outcome: 1})
+    if outcome != "applied":
+        changed = _snapshot(world.done) != before
+        tally.add(check, partial=int(changed))
+        assert not changed, f"{outcome}, yet the register changed"
+
+
+def _check_hostile(world, bundle, before) -> str:
     try:
         plan = merge.plan_import(world.done, bundle, "hostile.tvb")
     except BundleRejected as rejected:
         event(_reason(rejected))
-        assert _snapshot(world.done) == before
-        return
+        return "rejected: " + _kind(rejected)
     known = {table: {r[0] for r in world.done.conn.execute(
         f"SELECT id FROM {table} WHERE id IN ({','.join('?' * len(rows))})", [r["id"] for r in rows])}
         for table, rows in plan.rows.items() if rows}
@@ -408,8 +448,7 @@ def test_hostile_records_from_an_enrolled_point_are_all_or_nothing(world, data):
         # Refused because the dry run found bad records, or because the schema's rules did.
         event("dry run found bad records" if plan.rejected else _reason(rejected))
         assert plan.rejected or "rules of the register" in _reason(rejected)
-        assert _snapshot(world.done) == before
-        return
+        return "refused after the dry run found bad records" if plan.rejected else "refused by the register's rules"
     event("applied")
     assert result.applied and plan.rejected == 0
     after = _snapshot(world.done)
@@ -421,6 +460,7 @@ def test_hostile_records_from_an_enrolled_point_are_all_or_nothing(world, data):
                                              (row["id"],)).fetchone()
             assert stored[0] == "PHUTHANH-01" and stored[1] >= row["version"]
     assert world.done.clock.last < 2 ** 63 - 2 ** 32   # the clock can still count on
+    return "applied"
 
 
 def test_hostile_payload_shapes_are_rejected(world):

@@ -96,7 +96,7 @@ def setting(tmp_path_factory):
     return pristine, bundles[0].path, full, seconds
 
 
-def test_kill_9_during_import_leaves_none_or_all_of_the_bundle(setting, tmp_path):
+def test_kill_9_during_import_leaves_none_or_all_of_the_bundle(setting, tmp_path, tally):
     pristine, bundle, full, seconds = setting
     none = ({t: 0 for t in SYNCED_TABLES}, 0)
     rng = random.Random(20261127)
@@ -117,11 +117,17 @@ def test_kill_9_during_import_leaves_none_or_all_of_the_bundle(setting, tmp_path
         if "planned" in said and "imported" not in said:
             killed_while_applying += 1
         with unlock(target, "admin", PASSPHRASE) as register:
-            assert integrity_problems(register.conn) == [], f"trial {trial}"
-            assert audit.verify(register.conn).ok, f"trial {trial}"
+            problems = integrity_problems(register.conn)
+            chain_ok = audit.verify(register.conn).ok
             state = _state(register)
+            committed = "imported" in said
+            tally.add("kill -9 during a district import (one bundle)", trials=1, committed=int(committed),
+                      lost=int(committed and state != full), corrupted=int(bool(problems) or not chain_ok),
+                      partial=int(state not in (none, full)))
+            assert problems == [], f"trial {trial}"
+            assert chain_ok, f"trial {trial}"
             assert state in (none, full), f"trial {trial}: half a bundle {state}"
-            if "imported" in said:
+            if committed:
                 assert state == full, f"trial {trial}: a committed import was lost"
             outcomes["all" if state == full else "none"] += 1
             if trial == TRIALS - 1:
@@ -132,4 +138,7 @@ def test_kill_9_during_import_leaves_none_or_all_of_the_bundle(setting, tmp_path
         shutil.rmtree(target)
     print(f"kill -9 during import: {outcomes}, {killed_while_applying} killed while applying "
           f"(import takes {seconds:.2f} s)")
+    tally.note("kill -9 during a district import (one bundle)", none_applied=outcomes["none"],
+               all_applied=outcomes["all"], killed_while_applying=killed_while_applying,
+               records_in_bundle=sum(full[0].values()), import_seconds=round(seconds, 2))
     assert killed_while_applying >= 1, "no kill landed inside the import; the timing is off"

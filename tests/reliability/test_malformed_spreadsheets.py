@@ -6,6 +6,7 @@ TUVAN_BIG_IMPORT_ROWS sets the size of the huge-file case (the full reliability 
 from __future__ import annotations
 
 import os
+import time
 from datetime import datetime
 
 import openpyxl
@@ -18,45 +19,56 @@ HEADER = "Họ và tên,Giới tính,Năm sinh,Ngày tiếp nhận,Nhóm đối 
 BIG_ROWS = int(os.environ.get("TUVAN_BIG_IMPORT_ROWS", "150000"))
 
 
-def _outcome(register, path) -> str:
+CHECK = "malformed CSV/XLSX files"
+
+
+def _outcome(register, path, tally) -> str:
     """'refused' (a UserError) or 'reported' (problems by row and column); never a crash or a write."""
     before = register.db["clients"].count
+    tally.add(CHECK, trials=1)
     try:
         plan = importer.plan(register, "clients", path)
     except UserError as error:
         assert error.message
         outcome = "refused"
+    except Exception:
+        tally.add(CHECK, crashes=1)
+        raise
     else:
         if plan.ok:
+            tally.note(CHECK, clean=1)
             return "clean"
         assert all(p.row >= 1 for p in plan.problems)
         with pytest.raises(UserError):
             importer.apply(register, "clients", path)
         outcome = "reported"
-    assert register.db["clients"].count == before
+    changed = register.db["clients"].count != before
+    tally.add(CHECK, partial=int(changed))
+    tally.note(CHECK, **{outcome: 1})
+    assert not changed
     return outcome
 
 
 @pytest.mark.parametrize("encoding", ["cp1258", "utf-16", "latin-1", "utf-8-sig"])
-def test_encodings(register, tmp_path, encoding):
+def test_encodings(register, tmp_path, encoding, tally):
     path = tmp_path / f"clients-{encoding}.csv"
     text = HEADER + "Nguyễn Văn Đức,Nam,1990,03/10/2026,Người nghiện ma túy\n"
     try:
         path.write_bytes(text.encode(encoding))
     except UnicodeEncodeError:
         path.write_bytes(text.encode(encoding, errors="replace"))
-    assert _outcome(register, path) in ("clean", "reported", "refused")
+    assert _outcome(register, path, tally) in ("clean", "reported", "refused")
 
 
-def test_binary_garbage_and_empty_files_are_refused(register, tmp_path):
+def test_binary_garbage_and_empty_files_are_refused(register, tmp_path, tally):
     for name, data in (("garbage.csv", bytes(range(256)) * 40), ("empty.csv", b""), ("fake.xlsx", b"PK\x03\x04junk"),
                        ("header-only.csv", HEADER.encode())):
         path = tmp_path / name
         path.write_bytes(data)
-        assert _outcome(register, path) in ("refused", "reported", "clean")
+        assert _outcome(register, path, tally) in ("refused", "reported", "clean")
 
 
-def test_excel_dates_merged_cells_and_formulas(register, tmp_path):
+def test_excel_dates_merged_cells_and_formulas(register, tmp_path, tally):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["Họ và tên", "Giới tính", "Năm sinh", "Ngày tiếp nhận", "Nhóm đối tượng"])
@@ -70,14 +82,17 @@ def test_excel_dates_merged_cells_and_formulas(register, tmp_path):
     plan = importer.plan(register, "clients", path)
     rows = {p.row for p in plan.problems}
     assert 4 in rows  # the impossible date is reported on its own row
-    assert _outcome(register, path) == "reported"
+    assert _outcome(register, path, tally) == "reported"
 
 
-def test_a_huge_file_is_checked_without_writing(register, tmp_path):
+def test_a_huge_file_is_checked_without_writing(register, tmp_path, tally):
     path = tmp_path / "huge.csv"
     with open(path, "w", encoding="utf-8") as out:
         out.write(HEADER)
         for n in range(BIG_ROWS):
             out.write(f"Khách Hàng {n},Nam,1990,03/10/2026,Người nghi nghiện\n")
         out.write("Sai Ngày,Nam,1990,32/10/2026,Người nghi nghiện\n")
-    assert _outcome(register, path) in ("reported", "refused")
+    started = time.perf_counter()
+    assert _outcome(register, path, tally) in ("reported", "refused")
+    tally.note(CHECK, huge_file_rows=BIG_ROWS + 1, huge_file_mb=round(path.stat().st_size / 2**20),
+               huge_file_seconds=round(time.perf_counter() - started, 1))
