@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -29,11 +30,13 @@ from app.core.roles import Permission
 from app.core.text import fold, sort_key
 from app.gui.case_dialogs import RecordDialog
 from app.gui.client_picker import CLIENTS, ClientPicker, ClientsDialog, check_chosen
+from app.gui.errors import show_error
 from app.gui.forms import Form, date_text
 from app.gui.session import Session
 from app.gui.tables import RowsModel, selected_row, table_view
 from app.gui.widgets import heading
 from app.store import groups, search
+from app.store.search import ClientHit
 
 GROUP_TABLES = {"groups", "group_members", "group_meetings", "meeting_attendance", "clients"}
 
@@ -132,22 +135,39 @@ class MembersChecklist(QListWidget):
                 if self.item(i).checkState() == Qt.CheckState.Checked]
 
     def tick_all(self) -> None:
+        self.tick(None)
+
+    def tick(self, client_ids: set[str] | None) -> None:
+        """Tick the members named (None: everyone)."""
         for i in range(self.count()):
-            self.item(i).setCheckState(Qt.CheckState.Checked)
+            item = self.item(i)
+            if client_ids is None or item.data(Qt.ItemDataRole.UserRole) in client_ids:
+                item.setCheckState(Qt.CheckState.Checked)
 
 
 class MeetingDialog(ClientsDialog):
     """A meeting: date, topic, facilitator, members present and others who came."""
 
-    def __init__(self, session: Session, group: dict, members: list[dict], parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, group: dict, members: list[dict], parent: QWidget | None = None, *,
+                 meeting: dict | None = None, present: list[ClientHit] = ()) -> None:
+        """A new meeting, or (with `meeting` and the people `present`) a correction of one."""
         lookups = session.info.lookups
         form = Form()
         form.date("meeting_date", _("&Date"))
         form.text("topic", _("&Topic"))
-        form.choice("facilitator_id", _("&Facilitator"), lookups.counsellors + lookups.volunteers)
+        facilitators = lookups.counsellors + lookups.volunteers
+        current = (meeting or {}).get("facilitator_id")
+        if current and current not in dict(facilitators):  # someone who has since left stays on the meeting
+            facilitators.append((current, lookups.staff_names.get(current, "")))
+        form.choice("facilitator_id", _("&Facilitator"), facilitators)
         form.long_text("notes", _("&Notes"))
-        form.set_values({"meeting_date": _today(), "facilitator_id": lookups.my_staff_id or ""})
+        if meeting is None:
+            form.set_values({"meeting_date": _today(), "facilitator_id": lookups.my_staff_id or ""})
+        else:
+            form.set_values({name: meeting.get(name) or "" for name in ("meeting_date", "topic", "facilitator_id",
+                                                                       "notes")})
         checklist = MembersChecklist(members)
+        checklist.tick({hit.id for hit in present})
         all_present = QPushButton(_("All &present"))
         above = QWidget()
         column = QVBoxLayout(above)
@@ -161,13 +181,20 @@ class MeetingDialog(ClientsDialog):
         group_id = group["id"]
         needed = _("tick the members present or choose who came")
 
+        meeting_id = (meeting or {}).get("id")
+
         def work(register, values):
             attendees = values.pop(CLIENTS)
             check_chosen(attendees, needed, lambda: validate.meeting(values))
-            return groups.record_meeting(register, group_id, values, attendees)
+            if meeting_id is None:
+                return groups.record_meeting(register, group_id, values, attendees)
+            return groups.edit_meeting(register, meeting_id, values, attendees)
 
-        picker = ClientPicker(session, exclude=[m["client_id"] for m in members],
-                              chosen_label=_("Ot&hers present: {n}"))
+        member_ids = {m["client_id"] for m in members}
+        picker = ClientPicker(session, exclude=member_ids, chosen_label=_("Ot&hers present: {n}"))
+        for hit in present:
+            if hit.id not in member_ids:  # guests, and members who have since left the group
+                picker.choose(hit)
         super().__init__(session, _("Meeting of {group}").format(group=group["name"]), form, work, parent,
                          picker=picker, above=above, beside=True)
         self.members, self.all_present = checklist, all_present
@@ -249,6 +276,10 @@ class GroupsView(QWidget):
         self.meetings_view = table_view(self.meetings, "meetings_table", stretch_column=1)
         self.record_meeting = QPushButton(_("Record a &meeting…"))
         self.record_meeting.setObjectName("record_meeting")
+        self.edit_meeting = QPushButton(_("Correct the mee&ting…"))
+        self.edit_meeting.setObjectName("edit_meeting")
+        self.remove_meeting = QPushButton(_("Remove the meeting…"))
+        self.remove_meeting.setObjectName("remove_meeting")
         self.present_label = QLabel()
         self.present_label.setObjectName("meeting_present")
         self.present_label.setWordWrap(True)
@@ -272,7 +303,7 @@ class GroupsView(QWidget):
         column.addWidget(_bold(_("Meetings")))
         column.addWidget(self.meetings_view, 1)
         column.addWidget(self.present_label)
-        column.addLayout(_row(self.record_meeting))
+        column.addLayout(_row(self.record_meeting, self.edit_meeting, self.remove_meeting))
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
@@ -289,6 +320,8 @@ class GroupsView(QWidget):
         self.former_box.toggled.connect(lambda _on: self._load_details())
         self.groups_view.selectionModel().selectionChanged.connect(lambda *_args: self._load_details())
         self.meetings_view.selectionModel().selectionChanged.connect(lambda *_args: self._show_present())
+        self.meetings.modelReset.connect(self._enable_meeting_buttons)
+        self.meetings_view.doubleClicked.connect(lambda _index: self._edit_meeting())
         self.members_view.selectionModel().selectionChanged.connect(lambda *_args: self._enable_end_member())
         self.members_view.activated.connect(lambda index: self.open_client.emit(self.members.row(index)["client_id"]))
         self.members.modelReset.connect(self._enable_end_member)
@@ -298,6 +331,8 @@ class GroupsView(QWidget):
         self.add_members.clicked.connect(self._add_members)
         self.end_member.clicked.connect(self._end_membership)
         self.record_meeting.clicked.connect(self._record_meeting)
+        self.edit_meeting.clicked.connect(self._edit_meeting)
+        self.remove_meeting.clicked.connect(self._remove_meeting)
         session.changed.connect(self._on_changed)
         self._show_group(None)
         self.refresh()
@@ -367,7 +402,13 @@ class GroupsView(QWidget):
         member = selected_row(self.members_view)
         self.end_member.setEnabled(self._editable and member is not None and not member["left_date"])
 
+    def _enable_meeting_buttons(self) -> None:
+        chosen = self._editable and selected_row(self.meetings_view) is not None
+        self.edit_meeting.setEnabled(chosen)
+        self.remove_meeting.setEnabled(chosen)
+
     def _show_present(self) -> None:
+        self._enable_meeting_buttons()
         meeting = selected_row(self.meetings_view)
         if meeting is None:
             self.present_label.clear()
@@ -412,6 +453,31 @@ class GroupsView(QWidget):
         group = self.group()
         if group is not None and self.details is not None:
             MeetingDialog(self.session, group, self._current_members(), self).open()
+
+    def _edit_meeting(self) -> None:
+        group, meeting = self.group(), selected_row(self.meetings_view)
+        if group is None or meeting is None or self.details is None or not self._editable:
+            return
+        members, meeting_id = self._current_members(), meeting["id"]
+        self.session.run(
+            lambda register: search.hits_by_id(register.conn, groups.attendance(register.conn, meeting_id)),
+            lambda present: MeetingDialog(self.session, group, members, self, meeting=meeting,
+                                          present=present).open(),
+            lambda error: show_error(self, error))
+
+    def _remove_meeting(self) -> None:
+        meeting = selected_row(self.meetings_view)
+        if meeting is None or not self._editable:
+            return
+        question = _("Remove the meeting of {date} ({n} present)? It will no longer count in the monthly form.")
+        answer = QMessageBox.question(self, _("Remove"), question.format(
+            date=date_text(meeting["meeting_date"]), n=meeting["attendee_count"]),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer == QMessageBox.StandardButton.Yes:
+            meeting_id = meeting["id"]
+            self.session.run(lambda register: groups.remove_meeting(register, meeting_id),
+                             lambda change: self.session.publish({"records": [change]}),
+                             lambda error: show_error(self, error))
 
 
 def _bold(text: str) -> QLabel:

@@ -55,19 +55,7 @@ def edit_session(register, contact_id: str, values: dict[str, Any],
         cleaned.pop("client_id", None)
         changes = [c for c in [records.update(register, "contacts", contact_id, cleaned)] if c]
         if participants is not None and kind == "group":
-            present = dict(register.conn.execute(
-                "SELECT client_id, id FROM contact_participants WHERE contact_id = ? AND deleted = 0",
-                (contact_id,)).fetchall())
-            wanted = list(dict.fromkeys(participants))
-            for client_id, row_id in present.items():
-                if client_id not in wanted:
-                    changes.append(records.tombstone(register, "contact_participants", row_id, client_id=client_id))
-            for client_id in wanted:
-                if client_id not in present:
-                    records.fetch(register.conn, "clients", client_id)
-                    changes.append(records.insert(register, "contact_participants",
-                                                  {"contact_id": contact_id, "client_id": client_id},
-                                                  client_id=client_id))
+            changes += records.set_people(register, "contact_participants", "contact_id", contact_id, participants)
     return changes
 
 

@@ -68,6 +68,24 @@ def record_meeting(register, group_id: str, values: dict[str, Any], attendees: l
     return changes
 
 
+def edit_meeting(register, meeting_id: str, values: dict[str, Any], attendees: list[str]) -> list[Change]:
+    """Correct a meeting and who came, in one transaction."""
+    register.require(Permission.CASE_WORK)
+    cleaned = validate.meeting(values)
+    with register.transaction():
+        records.fetch(register.conn, "group_meetings", meeting_id)
+        changes = [c for c in [records.update(register, "group_meetings", meeting_id, cleaned)] if c]
+        changes += records.set_people(register, "meeting_attendance", "meeting_id", meeting_id, attendees)
+    return changes
+
+
+def remove_meeting(register, meeting_id: str) -> Change:
+    """A meeting recorded by mistake; its attendance stops counting with it."""
+    register.require(Permission.CASE_WORK)
+    with register.transaction():
+        return records.tombstone(register, "group_meetings", meeting_id)
+
+
 def listing(conn, *, include_inactive: bool = False) -> list[dict[str, Any]]:
     return records.rows(conn, "groups", """
         SELECT g.*,

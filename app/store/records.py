@@ -117,6 +117,23 @@ def tombstone(register, table: str, record_id: str, *, client_id: str | None = N
     return Change(table, record_id, "deleted", (), client_id, tuple(closed_months_touched(register.conn, table, current)))
 
 
+def set_people(register, table: str, parent_column: str, parent_id: str, client_ids: list[str]) -> list[Change]:
+    """Make the live rows of a people table (session participants, meeting attendance) name exactly
+    `client_ids`: rows of people no longer named are tombstoned, new people get new rows. A row is
+    never rewritten to another client, so every step reaches the district as its own change."""
+    present = dict(register.conn.execute(
+        f"SELECT client_id, id FROM {table} WHERE {parent_column} = ? AND deleted = 0", (parent_id,)).fetchall())
+    wanted = list(dict.fromkeys(client_ids))
+    changes = [tombstone(register, table, row_id, client_id=client_id)
+               for client_id, row_id in present.items() if client_id not in wanted]
+    for client_id in wanted:
+        if client_id not in present:
+            fetch(register.conn, "clients", client_id)
+            changes.append(insert(register, table, {parent_column: parent_id, "client_id": client_id},
+                                  client_id=client_id))
+    return changes
+
+
 def viewed(register, table: str, record_id: str) -> None:
     """Record that the signed-in user opened a record (the access log the privacy law asks for)."""
     with register.transaction():

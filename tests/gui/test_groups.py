@@ -114,3 +114,56 @@ def test_a_group_with_members_and_a_meeting(qtbot, make_controller, closed_regis
         (group,) = groups.listing(register.conn)
         (held,) = groups.meetings(register.conn, group["id"])
         assert held["attendee_count"] == 2 and held["topic"] == "Chia sẻ kinh nghiệm phòng tái nghiện"
+
+
+def test_correcting_and_removing_a_meeting(qtbot, make_controller, closed_register, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    root, _ = closed_register
+    with unlock(root, "admin", PASSPHRASE) as register:
+        ids = {name: clients.create(register, {"full_name": name, "sex": "male", "birth_year": 1985,
+                                               "intake_date": TODAY, "main_group": "post_rehab"}).id
+               for name in ("Nguyễn Văn Đức", "Trần Thị Ánh", "Lê Văn An")}
+        group = groups.create(register, {"name": "Nhóm tự lực ấp Mỹ Thạnh", "founded_date": TODAY}).id
+        for name in ("Nguyễn Văn Đức", "Trần Thị Ánh"):
+            groups.add_member(register, group, ids[name], TODAY)
+        groups.record_meeting(register, group, {"meeting_date": TODAY, "topic": "Chia sẻ"},
+                              [ids["Nguyễn Văn Đức"], ids["Lê Văn An"]])
+    controller = make_controller(root, "admin")
+    main = unlock_as(qtbot, controller)
+    main.show_screen("groups")
+    view = main.screens["groups"]
+    qtbot.waitUntil(lambda: view.meetings.rowCount() == 1, timeout=5000)
+    assert not view.edit_meeting.isEnabled() and not view.remove_meeting.isEnabled()
+
+    # The meeting opens as saved: Đức ticked, An (not a member) among the others; Ánh came, An did not.
+    view.meetings_view.selectRow(0)
+    qtbot.waitUntil(view.edit_meeting.isEnabled, timeout=5000)
+    qtbot.mouseClick(view.edit_meeting, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in view.findChildren(MeetingDialog)), timeout=5000)
+    meeting = _dialog(view, MeetingDialog)
+    assert meeting.form.fields["topic"].text() == "Chia sẻ"
+    assert meeting.members.present() == [ids["Nguyễn Văn Đức"]]
+    assert [h.full_name for h in meeting.picker.hits()] == ["Lê Văn An"]
+    meeting.members.tick_all()
+    meeting.picker.chosen.setCurrentRow(0)
+    qtbot.mouseClick(meeting.picker.remove_button, Qt.MouseButton.LeftButton)
+    _save(qtbot, meeting)
+    qtbot.waitUntil(lambda: not meeting.isVisible(), timeout=5000)
+
+    def present() -> str:
+        view.meetings_view.selectRow(0)  # the list reloads after the save, and the selection with it
+        return view.present_label.text()
+    qtbot.waitUntil(lambda: "Trần Thị Ánh" in present(), timeout=5000)
+    assert "Lê Văn An" not in view.present_label.text()
+
+    # Removing it asks first; then the group has no meeting.
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kw: QMessageBox.StandardButton.Yes)
+    view.meetings_view.selectRow(0)
+    qtbot.mouseClick(view.remove_meeting, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.meetings.rowCount() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: view.groups.rows[0]["last_meeting"] is None, timeout=5000)
+    controller.lock()
+    controller.shutdown()
+    with unlock(root, "admin", PASSPHRASE) as register:
+        assert groups.meetings(register.conn, group) == []

@@ -241,3 +241,24 @@ def test_a_community_session_keeps_needing_its_attendee_count(register):
     assert "attendee_count" in info.value.errors
     contacts.edit_session(register, session, {"contact_date": TODAY.isoformat(), "attendee_count": "41"})
     assert contacts.sessions(register.conn, TODAY.isoformat(), TODAY.isoformat())[0]["attendee_count"] == 41
+
+
+def test_correcting_and_removing_a_self_help_meeting(register):
+    a = _client(register, full_name="Lê Văn An", citizen_id="")
+    b = _client(register, full_name="Võ Văn Bé", citizen_id="")
+    group = groups.create(register, {"name": "Nhóm tự lực Mỹ Hòa", "founded_date": TODAY.isoformat()})
+    meeting = groups.record_meeting(register, group.id, {"meeting_date": TODAY.isoformat(), "topic": "Chia sẻ"},
+                                    [a.id])[0].id
+    changes = groups.edit_meeting(register, meeting, {"meeting_date": TODAY.isoformat(), "topic": "Việc làm"},
+                                  [a.id, b.id])
+    assert [(c.table, c.action) for c in changes] == [("group_meetings", "updated"),
+                                                       ("meeting_attendance", "created")]
+    assert groups.meetings(register.conn, group.id)[0]["attendee_count"] == 2
+    assert groups.meetings(register.conn, group.id)[0]["topic"] == "Việc làm"
+    with pytest.raises(FieldErrors):
+        groups.edit_meeting(register, meeting, {"meeting_date": ""}, [b.id])
+    assert sorted(groups.attendance(register.conn, meeting)) == sorted([a.id, b.id])
+    groups.remove_meeting(register, meeting)
+    assert groups.meetings(register.conn, group.id) == []
+    assert groups.listing(register.conn)[0]["last_meeting"] is None
+    assert _audits(register, meeting)[-1] == "record.delete"
