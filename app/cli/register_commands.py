@@ -1,4 +1,4 @@
-"""tuvan init | check | recover | backup | restore | demo"""
+"""tuvan init | check | recover | rekey | backup | restore | demo"""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from app.core.i18n import _
 from app.core.unit import make_unit
 from app.store import audit, backup, migrations
 from app.store.connection import integrity_problems
-from app.store.register import create_register, unlock_with_recovery_key
+from app.store.register import create_register, unlock, unlock_with_recovery_key
 
 
 def cmd_init(args) -> int:
@@ -88,6 +88,41 @@ def cmd_recover(args) -> int:
             [_("New passphrase set for {login}. The recovery key stays valid; keep the sheet safe.").format(
                 login=register.user.login)],
         )
+    return 0
+
+
+def cmd_rekey(args) -> int:
+    """A new data key after a suspected compromise; the administrator's passphrase stays."""
+    from app.store import rekey
+
+    secret = passphrase()
+    register = unlock(args.register, args.user, secret)
+    unit, register_id = register.unit(), register.register_id
+    try:
+        result = rekey.rekey(register, secret)
+    finally:
+        register.close()
+    if args.recovery_sheet:
+        from app.reports.recovery_sheet import write_recovery_sheet
+
+        write_recovery_sheet(Path(args.recovery_sheet), unit, register_id, result.recovery_key.formatted(), utc_now())
+    emit(
+        args,
+        {"register": str(args.register), "backup": str(result.backup), "recovery_key": result.recovery_key.formatted(),
+         "need_passphrase": result.need_passphrase,
+         "recovery_sheet": str(args.recovery_sheet) if args.recovery_sheet else None},
+        [
+            _("The register has a new key. Old copies of the key-slot file and old passphrases no longer open it."),
+            _("A backup under the old key was written first: {path}").format(path=result.backup),
+            "",
+            _("NEW RECOVERY KEY (the old one no longer works; write it down or print it now):"),
+            "    " + result.recovery_key.formatted(),
+            "",
+            *([_("These users need a new passphrase from you (tuvan users passwd LOGIN): {logins}").format(
+                logins=", ".join(result.need_passphrase))] if result.need_passphrase else []),
+            *([_("Recovery sheet written to {path}.").format(path=args.recovery_sheet)] if args.recovery_sheet else []),
+        ],
+    )
     return 0
 
 
@@ -198,6 +233,10 @@ def add_parsers(cli) -> None:
     recover = cli.command("recover", cmd_recover,
                           _("set a new passphrase with the recovery key (new one from TUVAN_NEW_PASSPHRASE)"))
     recover.add_argument("--recovery-key", required=True, help=_("the key printed on the recovery sheet"))
+
+    rekey = cli.command("rekey", cmd_rekey, _("give the register a new key after a suspected compromise "
+                                              "(administrators; prints a new recovery key)"))
+    rekey.add_argument("--recovery-sheet", metavar="PDF", help=_("also write the printable recovery sheet"))
 
     backup_parser = cli.command("backup", cmd_backup, _("write an encrypted backup"))
     backup_parser.add_argument("--out", metavar="FILE",

@@ -68,3 +68,9 @@ def fsync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a finished file to the disk before it is renamed into place (write access: Windows needs it)."""
+    with open(path, "r+b") as handle:
+        os.fsync(handle.fileno())

@@ -229,8 +229,21 @@ def create_register(
 
 # --- opening ----------------------------------------------------------------
 
+def _connect(paths: RegisterPaths, data_key: bytes):
+    from app.store import rekey
+
+    try:
+        conn = open_keyed(paths.db, data_key)
+    except WrongPassphrase:
+        if not rekey.finish_pending(paths, data_key):  # a re-key cut short after its commit point
+            raise
+        return open_keyed(paths.db, data_key)
+    rekey.drop_stale(paths)
+    return conn
+
+
 def _open(paths: RegisterPaths, data_key: bytes, register_id: str, user_id: str) -> Register:
-    conn = open_keyed(paths.db, data_key)
+    conn = _connect(paths, data_key)
     try:
         stored_id = conn.execute(
             "SELECT value FROM register_info WHERE key = 'register_id'"
@@ -311,7 +324,7 @@ def unlock_with_recovery_key(root: Path, recovery_key: str, login: str | None, n
         throttle.failed()
         raise
     throttle.succeeded()
-    conn = open_keyed(paths.db, data_key)
+    conn = _connect(paths, data_key)
     try:
         user_id = users.resolve_user_id(conn, login)
     finally:

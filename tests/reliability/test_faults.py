@@ -18,7 +18,7 @@ import pytest
 
 from app.core.errors import DiskFull
 from app.core.unit import make_unit
-from app.store import audit, backup, demo
+from app.store import audit, backup, demo, rekey
 from app.store.connection import integrity_problems
 from app.store.register import create_register, unlock
 from app.sync import container, export, identity
@@ -31,7 +31,7 @@ CHILD = """
 import sys
 from pathlib import Path
 from app.store.register import unlock
-from app.store import backup, contacts
+from app.store import backup, contacts, rekey
 from app.sync import export
 register = unlock(sys.argv[1], "admin", sys.argv[2])
 operation, out = sys.argv[3], Path(sys.argv[4])
@@ -45,6 +45,9 @@ while True:
                                 "notes": "lần %d" % n})
     elif operation == "export":
         export.export_bundles(register, out / ("%05d" % n))
+    elif operation == "rekey":
+        rekey.rekey(register, sys.argv[2])
+        register = unlock(sys.argv[1], "admin", sys.argv[2])
     else:
         backup.write_backup(register, out / ("%05d.tvbak" % n))
     print(n, flush=True)
@@ -75,7 +78,7 @@ def _counts(root) -> dict:
                     "SELECT count(*) FROM audit_log WHERE action = 'backup.write'").fetchone()[0]}
 
 
-@pytest.mark.parametrize("operation", ["save", "export", "backup"])
+@pytest.mark.parametrize("operation", ["save", "export", "backup", "rekey"])
 def test_kill_9_during_an_operation_loses_nothing_committed(point, operation, tmp_path, tally):
     root, _folder = point
     rng = random.Random(operation)
@@ -95,6 +98,10 @@ def test_kill_9_during_an_operation_loses_nothing_committed(point, operation, tm
         if operation == "save":
             lost = max(0, before["contacts"] + finished - after["contacts"])
             partial = 0
+        elif operation == "rekey":
+            # Whichever key the kill left, the passphrase opens the register with every record.
+            lost = before["contacts"] - after["contacts"]
+            partial = int((root / rekey.PENDING_NAME).exists())
         elif operation == "export":
             # Every recorded bundle exists; a kill may leave a ".part" file, never a damaged bundle
             # under its real name.
@@ -110,7 +117,8 @@ def test_kill_9_during_an_operation_loses_nothing_committed(point, operation, tm
         assert partial == 0, f"trial {trial}: a half-written file under its real name"
 
 
-LABELS = {"save": "contact saves", "export": "bundle export", "backup": "backup"}
+LABELS = {"save": "contact saves", "export": "bundle export", "backup": "backup",
+          "rekey": "re-keying the register"}
 
 
 def _unreadable(files, read) -> int:

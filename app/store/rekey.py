@@ -1,0 +1,122 @@
+"""A new data key for the register, after a suspected compromise (DESIGN.md §2).
+
+Whoever copied the register and learnt one passphrase (or the recovery key) can read that copy
+for ever; re-keying protects what is written from now on and ends every old slot. The database is
+copied page by page into a new file under the new key (never rewritten in place: SQLCipher's
+in-place rekey and WAL do not mix), the copy is checked, then two steps make it the register:
+
+1. the key-slot file is replaced atomically by one whose slots hold the new key (commit point);
+2. the new file is renamed over the old database.
+
+A power cut between 1 and 2 leaves slots for the new key beside the old file; the next unlock
+finds that the key opens the waiting copy and finishes the rename (`finish_pending`). A cut before
+1 leaves a copy under a key no slot holds; it is removed at the next unlock.
+
+Only the administrator who re-keys keeps a passphrase (they type it again); a new recovery key is
+made and shown once; other users' slots are dropped and the administrator gives them new
+passphrases. Backups made before stay under the old key and open with the old passphrases.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.errors import BackupInvalid, WrongPassphrase
+from app.core.passphrase import normalize
+from app.core.recovery_key import RecoveryKey
+from app.core.roles import Permission, Role
+from app.store import audit, backup
+from app.store.connection import integrity_problems, open_keyed
+from app.store.files import fsync_dir, fsync_file
+from app.store.vault import KIND_RECOVERY, KIND_USER, KeySlotFile, calibrate, recovery_kdf, seal_slot
+
+PENDING_NAME = "register.db.rekey"
+
+
+@dataclass(frozen=True)
+class RekeyResult:
+    recovery_key: RecoveryKey
+    backup: Path
+    need_passphrase: list[str]  # logins whose slots were dropped: the administrator resets them
+
+
+def pending_path(paths) -> Path:
+    return paths.root / PENDING_NAME
+
+
+def _sidecars(db: Path) -> list[Path]:
+    return [Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")]
+
+
+def rekey(register, passphrase: str) -> RekeyResult:
+    """Re-encrypt the register under a new random key. The register is closed afterwards."""
+    register.require(Permission.MANAGE_USERS)
+    slots = register.load_slots()
+    # The administrator proves the passphrase again: it becomes the only one that opens the register.
+    slots.user_slot(register.user.login).open(register.register_id, normalize(passphrase).encode())
+    made_backup = backup.backup_now(register, reason="before-rekey")
+    paths, conn = register.paths, register.conn
+    others = [row[0] for row in conn.execute(
+        "SELECT login FROM users WHERE active = 1 AND id != ? ORDER BY login", (register.user.id,))]
+    new_key = os.urandom(32)
+    pending = pending_path(paths)
+    for leftover in (pending, *_sidecars(pending)):
+        leftover.unlink(missing_ok=True)
+    target = open_keyed(pending, new_key, create=True)
+    try:
+        conn.backup(target)
+        audit.record(target, register.user.id, "register.rekey", "register", register.register_id,
+                     {"backup": made_backup.name, "need_passphrase": others})
+        problems = integrity_problems(target) + ([] if audit.verify(target).ok else ["audit chain"])
+        if problems:
+            raise BackupInvalid(path=str(pending), detail="; ".join(problems[:3]))
+        target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file to rename
+    except BaseException:
+        target.close()
+        pending.unlink(missing_ok=True)
+        raise
+    target.close()
+    fsync_file(pending)
+
+    recovery = RecoveryKey.generate()
+    fresh = KeySlotFile(register.register_id, [])
+    fresh.put_user_slot(seal_slot(register.register_id, new_key, normalize(passphrase).encode(), kind=KIND_USER,
+                                  kdf=calibrate(), user_id=register.user.id, login=register.user.login,
+                                  admin=register.user.role is Role.ADMIN))
+    fresh.put_recovery_slot(seal_slot(register.register_id, new_key, recovery.secret, kind=KIND_RECOVERY,
+                                      kdf=recovery_kdf()))
+    register.close()
+    fresh.save(paths.slots)            # 1. the commit point
+    _swap_in(paths)                     # 2.
+    return RekeyResult(recovery, made_backup, others)
+
+
+def _swap_in(paths) -> None:
+    for sidecar in _sidecars(paths.db):
+        sidecar.unlink(missing_ok=True)  # the old key's WAL must never meet the new file
+    os.replace(pending_path(paths), paths.db)
+    fsync_dir(paths.root)
+
+
+def finish_pending(paths, data_key: bytes) -> bool:
+    """At unlock: complete a re-key cut short after its commit point. True if the database changed."""
+    pending = pending_path(paths)
+    if not pending.exists():
+        return False
+    try:
+        open_keyed(pending, data_key).close()
+    except WrongPassphrase:
+        return False
+    _swap_in(paths)
+    return True
+
+
+def drop_stale(paths) -> None:
+    """The main file opened with the slots' key: a waiting copy is from a re-key that never committed."""
+    for leftover in (pending_path(paths), *_sidecars(pending_path(paths))):
+        with contextlib.suppress(OSError):  # another program may be writing it (Windows refuses)
+            leftover.unlink(missing_ok=True)
+
