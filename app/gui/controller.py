@@ -22,6 +22,7 @@ from app.gui.groups_view import GroupsView
 from app.gui.main_window import MainWindow
 from app.gui.restore_dialog import RestoreDialog
 from app.gui.session import Session, describe
+from app.gui.recovery_key_box import RecoveryKeyDialog
 from app.gui.settings_view import SettingsView
 from app.gui.setup_wizard import SetupWizard
 from app.gui.sync_view import SyncView
@@ -49,6 +50,7 @@ class AppController(QObject):
         self.backups: BackupScheduler | None = None
         self.window: QWidget | None = None
         self.idle_timeout_ms: int | None = None  # tests shorten it; None = the register setting
+        self.recovery_dialog: RecoveryKeyDialog | None = None  # after re-keying
 
     # --- windows --------------------------------------------------------------
     def start(self) -> None:
@@ -112,7 +114,7 @@ class AppController(QObject):
             "groups": lambda: GroupsView(session),
             "reports": lambda: ReportsView(session),
             "sync": lambda: SyncView(session),
-            "settings": lambda: SettingsView(session, current_language(), self.change_language),
+            "settings": lambda: SettingsView(session, current_language(), self.change_language, self.after_rekey),
         })
         window.lock_requested.connect(self.lock)
         for panel in window.findChildren(BackupPanel):
@@ -142,6 +144,12 @@ class AppController(QObject):
         session.close()
         self.show_unlock()
         self.locked.emit()
+
+    def after_rekey(self, key: str, sheet, intro: str) -> None:
+        """The register was re-keyed and closed: lock, then show its new recovery key once."""
+        self.lock()
+        self.recovery_dialog = RecoveryKeyDialog(key, sheet, intro, self.window)
+        self.recovery_dialog.open()
 
     def back_up(self) -> None:
         if self.session is not None:

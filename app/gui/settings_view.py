@@ -24,6 +24,7 @@ from app.core.roles import Permission
 from app.gui.backup_panel import BackupPanel
 from app.gui.catalogs_panel import CatalogsPanel
 from app.gui.errors import message_for
+from app.gui.rekey_panel import RekeyPanel
 from app.gui.session import Session
 from app.gui.staff_panel import StaffPanel
 from app.gui.users_panel import UsersPanel
@@ -184,7 +185,8 @@ class PassphrasePanel(QWidget):
 
 
 class SettingsView(QWidget):
-    def __init__(self, session: Session, language: str, on_language: Callable[[str], None]) -> None:
+    def __init__(self, session: Session, language: str, on_language: Callable[[str], None],
+                 on_rekeyed: Callable[..., None] = lambda *_args: None) -> None:
         super().__init__()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("settings_tabs")
@@ -200,6 +202,9 @@ class SettingsView(QWidget):
         if session.can(Permission.BACKUP):
             self.tabs.addTab(BackupPanel(session), _("Backups"))
         self.tabs.addTab(PassphrasePanel(session), _("My passphrase"))
+        if session.can(Permission.MANAGE_USERS):
+            self.rekey = RekeyPanel(session, on_rekeyed)
+            self.tabs.addTab(self.rekey, _("Register key"))
         layout = QVBoxLayout(self)
         layout.addWidget(heading(_("Settings")))
         layout.addWidget(self.tabs, 1)

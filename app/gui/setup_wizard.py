@@ -12,7 +12,6 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QCheckBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -33,9 +32,9 @@ from app.core.passphrase import check_new
 from app.core.unit import RegisterRole, Unit, check_login, check_required, make_unit
 from app.gui.errors import message_for
 from app.gui.help_window import add_help_key, show_help
-from app.gui.printing import print_pdf
+from app.gui.recovery_key_box import RecoveryKeyBox
 from app.gui.tasks import TaskRunner
-from app.gui.widgets import PassphraseFields, error_label, monospace, set_error
+from app.gui.widgets import PassphraseFields, error_label, set_error
 from app.store.register import create_register
 
 
@@ -186,29 +185,11 @@ class RecoveryPage(QWizardPage):
         self.setTitle(_("Recovery key"))
         self.setSubTitle(_("If every passphrase is forgotten, only this key opens the register. "
                            "It is shown only now: print the sheet or write the key down, and keep it locked away."))
-        self.key = monospace(QLabel())
-        self.key.setObjectName("recovery_key_label")
-        self.key.setTextInteractionFlags(self.key.textInteractionFlags())
-        self.print_button = QPushButton(_("&Print the recovery sheet…"))
-        self.save_button = QPushButton(_("&Save the sheet as PDF…"))
-        self.saved = QLabel()
-        self.saved.setWordWrap(True)
-        self.confirm = QCheckBox(_("I have printed the sheet or written the key down, and will keep it safe"))
-        self.confirm.setObjectName("confirm_recovery")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.print_button)
-        buttons.addWidget(self.save_button)
-        buttons.addStretch(1)
+        self.box = RecoveryKeyBox(lambda: self._wizard.recovery_sheet())
+        self.key, self.confirm = self.box.key, self.box.confirm
         layout = QVBoxLayout(self)
-        layout.addWidget(self.key)
-        layout.addSpacing(8)
-        layout.addLayout(buttons)
-        layout.addWidget(self.saved)
-        layout.addStretch(1)
-        layout.addWidget(self.confirm)
-        self.confirm.toggled.connect(self.completeChanged)
-        self.print_button.clicked.connect(self._print)
-        self.save_button.clicked.connect(self._save)
+        layout.addWidget(self.box)
+        self.box.confirmed.connect(lambda _on: self.completeChanged.emit())
 
     def initializePage(self) -> None:  # noqa: N802 (Qt name)
         self.key.setText(self._wizard.recovery_key)
@@ -216,23 +197,8 @@ class RecoveryPage(QWizardPage):
     def isComplete(self) -> bool:  # noqa: N802 (Qt name)
         return self.confirm.isChecked()
 
-    def _print(self) -> None:
-        print_pdf(self, self._wizard.recovery_sheet(), _("Recovery sheet"))
-
-    def _save(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the recovery sheet"), str(Path.home() / "phieu-khoa-khoi-phuc.pdf"), "PDF (*.pdf)")
-        if path:
-            self.save_to(Path(path))
-
     def save_to(self, path: Path) -> None:
-        from app.store.files import write_atomic
-
-        try:
-            write_atomic(path, self._wizard.recovery_sheet())
-            self.saved.setText(_("Saved to {path}. Print it, then delete the file.").format(path=path))
-        except OSError as error:
-            self.saved.setText(message_for(error))
+        self.box.save_to(path)
 
 
 class SetupWizard(QWizard):

@@ -87,11 +87,17 @@ class TaskRunner(QObject):
         if self._closed:
             return
         error = future.exception()
-        if error is None:
-            if on_success is not None:
-                on_success(future.result())
-        else:
-            (on_failure or self._default_failure)(error)
+        try:
+            if error is None:
+                if on_success is not None:
+                    on_success(future.result())
+            else:
+                (on_failure or self._default_failure)(error)
+        except RuntimeError as gone:
+            # The view that asked was closed meanwhile (e.g. the window was rebuilt for another
+            # language): its answer has nowhere to go.
+            if "already deleted" not in str(gone):
+                raise
 
     def shutdown(self) -> None:
         self._closed = True

@@ -1,5 +1,6 @@
 """Settings: language, auto-lock, unit names, users, backups, own passphrase."""
 
+import pytest
 from PySide6.QtCore import Qt
 
 from app.core.i18n import current_language
@@ -134,3 +135,53 @@ def test_the_recovery_sheet_prints_through_qt(qtbot, tmp_path, unit):
     pages = render_pdf(printer, recovery_sheet_pdf(unit, "id", "ABCD-EFGH", utc_now()))
     assert pages == 1
     assert (tmp_path / "printed.pdf").stat().st_size > 10_000
+
+
+def test_changing_the_register_key_locks_and_shows_the_new_recovery_key(qtbot, make_controller, closed_register,
+                                                                        monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+    from app.core.errors import WrongPassphrase, WrongRecoveryKey
+    from app.gui.unlock_window import UnlockWindow
+    from app.store import users
+    from app.store.register import unlock_with_recovery_key
+
+    root, old_recovery = closed_register
+    with unlock(root, "admin", PASSPHRASE) as register:
+        users.add_user(register, "lan", "Trần Thị Lan", "counsellor", "mật khẩu của Lan rất dài")
+    controller = make_controller(root, "admin")
+    _main, view = _settings(qtbot, controller)
+    panel = view.rekey
+    view.tabs.setCurrentWidget(panel)
+
+    # A wrong passphrase is refused beside the button and nothing changes.
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kw: QMessageBox.StandardButton.Yes)
+    type_text(qtbot, panel.passphrase, "không đúng mật khẩu")
+    qtbot.mouseClick(panel.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.error.isVisibleTo(panel) and panel.start.isEnabled(), timeout=5000)
+    assert "mật khẩu" in panel.error.text()
+
+    panel.passphrase.clear()
+    type_text(qtbot, panel.passphrase, PASSPHRASE)
+    qtbot.mouseClick(panel.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(controller.window, UnlockWindow) and controller.recovery_dialog is not None
+                    and controller.recovery_dialog.isVisible(), timeout=15000)
+    dialog = controller.recovery_dialog
+    key = dialog.box.key.text()
+    assert "lan" in dialog.intro.text() and "khóa khôi phục mới" in dialog.intro.text()
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()  # only once the key is kept
+    dialog.reject()
+    assert dialog.isVisible()
+    dialog.box.save_to(tmp_path / "phieu.pdf")
+    assert (tmp_path / "phieu.pdf").read_bytes().startswith(b"%PDF")
+    dialog.box.confirm.setChecked(True)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+
+    controller.shutdown()
+    with pytest.raises(WrongRecoveryKey):
+        unlock_with_recovery_key(root, old_recovery.formatted(), "admin", "một mật khẩu mới tinh")
+    with pytest.raises(WrongPassphrase):
+        unlock(root, "lan", "mật khẩu của Lan rất dài")
+    unlock_with_recovery_key(root, key, "admin", "một mật khẩu mới tinh").close()
