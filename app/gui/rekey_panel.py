@@ -7,12 +7,12 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from app.core.clock import utc_now
@@ -23,12 +23,12 @@ from app.gui.widgets import error_label, set_error
 from app.store import rekey
 
 
-class RekeyPanel(QWidget):
+class RekeyPanel(QGroupBox):
     """When the key has changed the register is closed: `on_rekeyed(key, sheet, intro)` locks the
     program and shows the new recovery key (RecoveryKeyDialog) over the unlock window."""
 
     def __init__(self, session: Session, on_rekeyed: Callable[[str, Callable[[], bytes], str], None]) -> None:
-        super().__init__()
+        super().__init__(_("Change the register's key"))
         self.session = session
         self.on_rekeyed = on_rekeyed
         intro = QLabel(_(
@@ -55,7 +55,6 @@ class RekeyPanel(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.start, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.error)
-        layout.addStretch(1)
         self.start.clicked.connect(self.submit)
         self.passphrase.returnPressed.connect(self.submit)
 

@@ -24,6 +24,7 @@ from app.core.roles import Permission
 from app.gui.backup_panel import BackupPanel
 from app.gui.catalogs_panel import CatalogsPanel
 from app.gui.errors import message_for
+from app.gui.escrow_panel import escrow_box
 from app.gui.rekey_panel import RekeyPanel
 from app.gui.session import Session
 from app.gui.staff_panel import StaffPanel
@@ -204,7 +205,13 @@ class SettingsView(QWidget):
         self.tabs.addTab(PassphrasePanel(session), _("My passphrase"))
         if session.can(Permission.MANAGE_USERS):
             self.rekey = RekeyPanel(session, on_rekeyed)
-            self.tabs.addTab(self.rekey, _("Register key"))
+            self.escrow = escrow_box(session)
+            keys = QWidget()
+            column = QVBoxLayout(keys)
+            column.addWidget(self.rekey)
+            column.addWidget(self.escrow)
+            column.addStretch(1)
+            self.tabs.addTab(keys, _("Register key"))
         layout = QVBoxLayout(self)
         layout.addWidget(heading(_("Settings")))
         layout.addWidget(self.tabs, 1)

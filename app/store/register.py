@@ -294,8 +294,9 @@ def unlock(root: Path, login: str | None, passphrase: str) -> Register:
             slot = slots.user_slot(login)
         except WrongPassphrase:
             # Same cost for an unknown user as for a wrong passphrase.
-            if slots.slots:
-                slots.slots[0].kdf.derive(normalize(passphrase).encode())
+            users = [s for s in slots.slots if s.kind == KIND_USER]
+            if users:
+                users[0].kdf.derive(normalize(passphrase).encode())
             raise
         data_key = slot.open(slots.register_id, normalize(passphrase).encode())
         register = _open(paths, data_key, slots.register_id, slot.user_id)

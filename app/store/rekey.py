@@ -14,7 +14,8 @@ finds that the key opens the waiting copy and finishes the rename (`finish_pendi
 
 Only the administrator who re-keys keeps a passphrase (they type it again); a new recovery key is
 made and shown once; other users' slots are dropped and the administrator gives them new
-passphrases. Backups made before stay under the old key and open with the old passphrases.
+passphrases; an escrow slot is sealed again for the same (still trusted) office. Backups made before
+stay under the old key and open with the old passphrases.
 """
 
 from __future__ import annotations
@@ -31,7 +32,15 @@ from app.core.roles import Permission, Role
 from app.store import audit, backup
 from app.store.connection import integrity_problems, open_keyed
 from app.store.files import fsync_dir, fsync_file
-from app.store.vault import KIND_RECOVERY, KIND_USER, KeySlotFile, calibrate, recovery_kdf, seal_slot
+from app.store.vault import (
+    KIND_RECOVERY,
+    KIND_USER,
+    KeySlotFile,
+    calibrate,
+    recovery_kdf,
+    seal_escrow_slot,
+    seal_slot,
+)
 
 PENDING_NAME = "register.db.rekey"
 
@@ -88,6 +97,12 @@ def rekey(register, passphrase: str) -> RekeyResult:
                                   admin=register.user.role is Role.ADMIN))
     fresh.put_recovery_slot(seal_slot(register.register_id, new_key, recovery.secret, kind=KIND_RECOVERY,
                                       kdf=recovery_kdf()))
+    # An office the point allowed to help keeps that role: its public key is enough to seal again.
+    fresh.set_escrow_slots([
+        seal_escrow_slot(register.register_id, new_key, row[0], slot.escrow_to)
+        for slot in slots.escrow_slots()
+        for row in conn.execute("SELECT enc_public FROM trusted_keys WHERE fingerprint = ? AND active = 1",
+                                (slot.escrow_to,))])
     register.close()
     fresh.save(paths.slots)            # 1. the commit point
     _swap_in(paths)                     # 2.

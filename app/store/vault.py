@@ -23,7 +23,9 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import x25519
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -34,6 +36,9 @@ from app.store.files import write_atomic
 FORMAT = 1
 KIND_USER = "user"
 KIND_RECOVERY = "recovery"
+KIND_ESCROW = "escrow"  # the data key sealed to the receiving office's X25519 key (DESIGN.md §2)
+ESCROW_SUITE = Suite(KEM.X25519, KDF.HKDF_SHA256, AEAD.CHACHA20_POLY1305)
+ESCROW_INFO = b"tuvan escrow slot v1"
 
 # OWASP's minimum for Argon2id (19 MiB, 2 passes, 1 lane) is the floor.
 FLOOR_MEMORY_KIB = 19 * 1024
@@ -83,6 +88,16 @@ class KdfParams:
             return HKDF(
                 algorithm=hashes.SHA256(), length=32, salt=salt, info=b"tuvan recovery slot"
             ).derive(secret)
+        if self.algorithm == "hpke-x25519":
+            # Escrow: `salt` holds the slot's wrapping key sealed to the office; `secret` is its private key.
+            try:
+                wrapping = ESCROW_SUITE.decrypt(salt, x25519.X25519PrivateKey.from_private_bytes(secret),
+                                                info=ESCROW_INFO)
+            except (InvalidTag, ValueError) as error:
+                raise WrongRecoveryKey() from error
+            if len(wrapping) != 32:
+                raise WrongRecoveryKey()
+            return wrapping
         raise WrongPassphrase()
 
 
@@ -137,10 +152,13 @@ class Slot:
     login_hash: str | None = None
     admin: bool = False
     created_at: float = field(default_factory=time.time)
+    escrow_to: str | None = None  # escrow slots: the fingerprint of the office that can open it
 
     def associated_data(self, register_id: str) -> bytes:
         fields = asdict(self)
         del fields["nonce"], fields["sealed"]
+        if fields["escrow_to"] is None:
+            del fields["escrow_to"]  # slots made before escrow existed keep their associated data
         return canonical_json({"format": FORMAT, "register_id": register_id, "slot": fields})
 
     def open(self, register_id: str, secret: bytes) -> bytes:
@@ -150,7 +168,7 @@ class Slot:
                 _unb64(self.nonce), _unb64(self.sealed), self.associated_data(register_id)
             )
         except (InvalidTag, ValueError) as error:
-            if self.kind == KIND_RECOVERY:
+            if self.kind in (KIND_RECOVERY, KIND_ESCROW):
                 raise WrongRecoveryKey() from error
             raise WrongPassphrase() from error
 
@@ -165,7 +183,9 @@ def seal_slot(
     user_id: str | None = None,
     login: str | None = None,
     admin: bool = False,
+    hashed_login: str | None = None,
 ) -> Slot:
+    """`hashed_login` stands for `login` when only the slot file is at hand (an escrow rescue)."""
     unsealed = Slot(
         slot_id=uuid7(),
         kind=kind,
@@ -173,14 +193,27 @@ def seal_slot(
         nonce=_b64(os.urandom(12)),
         sealed="",
         user_id=user_id,
-        login_hash=login_hash(register_id, login) if login is not None else None,
+        login_hash=login_hash(register_id, login) if login is not None else hashed_login,
         admin=admin,
     )
-    key = kdf.derive(secret)
+    return _seal(unsealed, register_id, data_key, kdf.derive(secret))
+
+
+def _seal(unsealed: Slot, register_id: str, data_key: bytes, key: bytes) -> Slot:
     sealed = AESGCM(key).encrypt(
         _unb64(unsealed.nonce), bytes(data_key), unsealed.associated_data(register_id)
     )
     return replace(unsealed, sealed=_b64(sealed))
+
+
+def seal_escrow_slot(register_id: str, data_key: bytes, office_public: bytes, office_fingerprint: str) -> Slot:
+    """The data key for the receiving office: only its X25519 private key opens the slot."""
+    wrapping = os.urandom(32)
+    sealed_wrapping = ESCROW_SUITE.encrypt(wrapping, x25519.X25519PublicKey.from_public_bytes(office_public),
+                                           info=ESCROW_INFO)
+    unsealed = Slot(slot_id=uuid7(), kind=KIND_ESCROW, kdf=KdfParams("hpke-x25519", _b64(sealed_wrapping)),
+                    nonce=_b64(os.urandom(12)), sealed="", escrow_to=office_fingerprint)
+    return _seal(unsealed, register_id, data_key, wrapping)
 
 
 def recovery_kdf() -> KdfParams:
@@ -195,19 +228,20 @@ def _checked(slot: Slot) -> Slot:
     """Refuse a slot whose fields have the wrong type or an unreasonable size (ValueError)."""
     kdf = slot.kdf
     sound = (
-        slot.kind in (KIND_USER, KIND_RECOVERY)
+        slot.kind in (KIND_USER, KIND_RECOVERY, KIND_ESCROW)
         and all(isinstance(v, str) for v in (slot.slot_id, slot.nonce, slot.sealed, kdf.salt))
-        and all(v is None or isinstance(v, str) for v in (slot.user_id, slot.login_hash))
+        and all(v is None or isinstance(v, str) for v in (slot.user_id, slot.login_hash, slot.escrow_to))
         and isinstance(slot.admin, bool)
         and isinstance(slot.created_at, (int, float))
-        and kdf.algorithm in ("argon2id", "hkdf-sha256")
+        and kdf.algorithm in ("argon2id", "hkdf-sha256", "hpke-x25519")
+        and (kdf.algorithm == "hpke-x25519") == (slot.kind == KIND_ESCROW)
         and _whole(kdf.iterations, 0, MAX_ITERATIONS)
         and _whole(kdf.lanes, 0, MAX_LANES)
         and _whole(kdf.memory_kib, 0, MAX_MEMORY_KIB)
     )
     if not sound:
         raise ValueError("a slot has a field of the wrong type or size")
-    if len(_unb64(slot.nonce)) != 12 or not 8 <= len(_unb64(kdf.salt)) <= 64 or len(_unb64(slot.sealed)) != 48:
+    if len(_unb64(slot.nonce)) != 12 or not 8 <= len(_unb64(kdf.salt)) <= 128 or len(_unb64(slot.sealed)) != 48:
         raise ValueError("a slot has a nonce, salt or sealed key of the wrong length")
     return slot
 
@@ -269,3 +303,9 @@ class KeySlotFile:
 
     def put_recovery_slot(self, slot: Slot) -> None:
         self.slots = [s for s in self.slots if s.kind != KIND_RECOVERY] + [slot]
+
+    def escrow_slots(self) -> list[Slot]:
+        return [s for s in self.slots if s.kind == KIND_ESCROW]
+
+    def set_escrow_slots(self, slots: list[Slot]) -> None:
+        self.slots = [s for s in self.slots if s.kind != KIND_ESCROW] + list(slots)

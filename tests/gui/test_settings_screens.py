@@ -152,7 +152,7 @@ def test_changing_the_register_key_locks_and_shows_the_new_recovery_key(qtbot, m
     controller = make_controller(root, "admin")
     _main, view = _settings(qtbot, controller)
     panel = view.rekey
-    view.tabs.setCurrentWidget(panel)
+    view.tabs.setCurrentWidget(panel.parentWidget())
 
     # A wrong passphrase is refused beside the button and nothing changes.
     monkeypatch.setattr(QMessageBox, "question", lambda *args, **kw: QMessageBox.StandardButton.Yes)
@@ -185,3 +185,54 @@ def test_changing_the_register_key_locks_and_shows_the_new_recovery_key(qtbot, m
     with pytest.raises(WrongPassphrase):
         unlock(root, "lan", "mật khẩu của Lan rất dài")
     unlock_with_recovery_key(root, key, "admin", "một mật khẩu mới tinh").close()
+
+
+def test_a_point_allows_escrow_and_its_office_writes_a_temporary_passphrase(qtbot, make_controller, tmp_path):
+    import shutil
+
+    from app.core.unit import make_unit
+    from app.gui.escrow_panel import OfficeRescueBox, PointEscrowBox
+    from app.store.register import SLOTS_NAME, create_register
+    from app.sync import identity
+
+    point, _ = create_register(tmp_path / "point", unit=make_unit("point", "MYHOA-01", "Điểm tư vấn xã Mỹ Hòa"),
+                               admin_login="admin", admin_full_name="Quản Trị", passphrase=PASSPHRASE)
+    district, _ = create_register(tmp_path / "district", unit=make_unit("district", "LX-CA", "Công an Long Xuyên"),
+                                  admin_login="admin", admin_full_name="Cán Bộ", passphrase=PASSPHRASE)
+    for a, b in ((point, district), (district, point)):
+        other = identity.own_identity(b)
+        identity.pin(a, other, other.fingerprint)
+    roots = point.paths.root, district.paths.root
+    point.close()
+    district.close()
+
+    controller = make_controller(roots[0], "admin")
+    _main, view = _settings(qtbot, controller)
+    box = view.escrow
+    assert isinstance(box, PointEscrowBox)
+    qtbot.waitUntil(lambda: "Chưa cho phép" in box.status.text(), timeout=5000)
+    assert not box.withdraw.isEnabled()
+    view.tabs.setCurrentWidget(box.parentWidget())
+    qtbot.mouseClick(box.allow, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Công an Long Xuyên" in box.status.text(), timeout=5000)
+    assert box.withdraw.isEnabled()
+    controller.shutdown()
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    shutil.copy(roots[0] / SLOTS_NAME, usb / SLOTS_NAME)
+
+    office = make_controller(roots[1], "admin")
+    _main, view = _settings(qtbot, office)
+    rescue = view.escrow
+    assert isinstance(rescue, OfficeRescueBox)
+    view.tabs.setCurrentWidget(rescue.parentWidget())
+    qtbot.mouseClick(rescue.write, Qt.MouseButton.LeftButton)  # no file yet: said beside the button
+    assert "keyslots.json" in rescue.error.text()
+    rescue.path.setText(str(usb / SLOTS_NAME))
+    type_text(qtbot, rescue.fields.first, "mật khẩu tạm do huyện đặt")
+    type_text(qtbot, rescue.fields.second, "mật khẩu tạm do huyện đặt")
+    qtbot.mouseClick(rescue.write, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "MYHOA-01" in rescue.result.text(), timeout=10000)
+    office.shutdown()
+    shutil.copy(usb / SLOTS_NAME, roots[0] / SLOTS_NAME)
+    unlock(roots[0], "admin", "mật khẩu tạm do huyện đặt").close()
