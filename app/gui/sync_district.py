@@ -44,7 +44,7 @@ def _colour(chain_: PointChain) -> str | None:
 def state(chain_: PointChain) -> str:
     """In words as well as in colour: a selected row shows no colour, and not everyone sees red."""
     if chain_.open_alarms:
-        return _("Fork alarm")
+        return _("Fork alarm") if any(a["kind"] == "fork" for a in chain_.open_alarms) else _("Chain alarm")
     if chain_.missing_bundles or chain_.missing_changes:
         return _("Data missing")
     return _("Complete") if chain_.bundles else _("Nothing yet")
@@ -61,6 +61,12 @@ def explain(chain_: PointChain) -> str:
         return _("Nothing has arrived from {point} yet.").format(point=name)
     lines = []
     for alarm in chain_.open_alarms:
+        if alarm["kind"] == "chain":
+            lines.append(_("ALARM: bundle {seq} from {point} does not follow bundle {before} that arrived here: the "
+                           "point's history split").format(seq=alarm["seq"], before=alarm["seq"] - 1, point=name)
+                         + ". " + _("Ask the point whether it was restored from an old backup or copied to another "
+                                    "computer; the records were kept. An administrator then acknowledges the alarm."))
+            continue
         lines.append(_("ALARM: bundle {seq} from {point} arrived twice with different contents").format(
             seq=alarm["seq"], point=name) + ". " + _(
             "Ask the point whether it restored an old backup or whether its key may have been copied; an "
@@ -152,7 +158,7 @@ class DistrictPanel(QWidget):
         self._selected()
         gaps = sum(1 for c in chains if c.missing_bundles or c.missing_changes)
         alarms = sum(len(c.open_alarms) for c in chains)
-        self.summary.setText(_("{points} points. {gaps} with missing data, {alarms} open fork alarms.").format(
+        self.summary.setText(_("{points} points. {gaps} with missing data, {alarms} open alarms.").format(
             points=len(chains), gaps=gaps, alarms=alarms) if chains else _(
             "No point yet. Trust each point's key on the Keys tab, then import the bundles it sends."))
         self.summary.setStyleSheet(f"color: {ALARM_COLOUR};" if alarms else "")
@@ -199,7 +205,7 @@ class DistrictPanel(QWidget):
             return
         seqs = [a["seq"] for a in point.open_alarms]
         answer = QMessageBox.question(
-            self, _("Acknowledge the fork alarm"),
+            self, _("Acknowledge the alarm"),
             ngettext("Acknowledge the alarm for bundle {seqs} from {point}?",
                      "Acknowledge the alarms for bundles {seqs} from {point}?", len(seqs)).format(
                 seqs=", ".join(map(str, seqs)), point=point_name(point)) + "\n\n" + _(

@@ -1,4 +1,4 @@
-"""What the district has from each point: bundles, gaps in numbers and change ranges, fork alarms."""
+"""What the district has from each point: bundles, gaps in numbers and change ranges, fork and chain alarms."""
 
 from __future__ import annotations
 
@@ -53,6 +53,40 @@ def chain_of(conn, point: str) -> PointChain:
     return chain
 
 
+def check_links(register, sender: str, seq: int, file_hash: str, prev_hash: str | None) -> list[int]:
+    """After bundle `seq` is recorded: does it name the bundle before it, and the one after it this one?
+
+    A broken link means the point's history split (restored from an old backup, or copied to another
+    computer) even though every number arrived once. The bundle is kept (it is validly signed); a
+    "chain" alarm asks the officer to check with the point. Returns the numbers alarmed."""
+    from app.core.clock import utc_stamp
+
+    conn = register.conn
+    alarmed = []
+    links = []
+    before = conn.execute("SELECT file_hash FROM bundles_received WHERE sender = ? AND seq = ?",
+                          (sender, seq - 1)).fetchone()
+    if before is not None:
+        links.append((seq, before[0], prev_hash))
+    after = conn.execute("SELECT prev_hash FROM bundles_received WHERE sender = ? AND seq = ?",
+                         (sender, seq + 1)).fetchone()
+    if after is not None:
+        links.append((seq + 1, file_hash, after[0]))
+    for alarmed_seq, known, named in links:
+        if known == named:
+            continue
+        exists = conn.execute("SELECT 1 FROM sync_alarms WHERE sender = ? AND seq = ? AND kind = 'chain'"
+                              " AND known_hash = ? AND other_hash = ?",
+                              (sender, alarmed_seq, known, named or "")).fetchone()
+        if exists:
+            continue
+        conn.execute("INSERT INTO sync_alarms (sender, seq, kind, known_hash, other_hash, raised_at)"
+                     " VALUES (?, ?, 'chain', ?, ?, ?)", (sender, alarmed_seq, known, named or "", utc_stamp()))
+        register.audit("bundle.chain_alarm", "bundles_received", f"{sender}:{alarmed_seq}")
+        alarmed.append(alarmed_seq)
+    return alarmed
+
+
 def all_chains(conn) -> list[PointChain]:
     points = {r[0] for r in conn.execute("SELECT unit_code FROM trusted_keys WHERE role = 'point'")}
     points |= {r[0] for r in conn.execute("SELECT DISTINCT sender FROM bundles_received")}
@@ -67,4 +101,4 @@ def acknowledge_alarm(register, point: str, seq: int) -> None:
     with register.transaction():
         register.conn.execute("UPDATE sync_alarms SET acknowledged_at = ?, acknowledged_by = ? WHERE sender = ?"
                               " AND seq = ? AND acknowledged_at IS NULL", (utc_stamp(), register.user.id, point, seq))
-        register.audit("bundle.fork_acknowledged", "sync_alarms", f"{point}:{seq}")
+        register.audit("bundle.alarm_acknowledged", "sync_alarms", f"{point}:{seq}")

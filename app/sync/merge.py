@@ -24,7 +24,7 @@ from app.core.text import fold
 from app.store import search
 from app.store.connection import sqlcipher
 from app.store.records import SYNCED_TABLES
-from app.sync import container, identity, payload
+from app.sync import chain, container, identity, payload
 from app.sync.container import BundleRejected
 from app.sync.export import BUNDLE_FORMAT, LOCAL_COLUMNS
 
@@ -395,7 +395,9 @@ def _apply(register, plan: ImportPlan) -> int:
              utc_stamp(), register.user.id, json.dumps(counts)))
         if plan.status == "fork":
             conn.execute("UPDATE sync_alarms SET acknowledged_at = ?, acknowledged_by = ? WHERE sender = ? AND seq = ?"
-                         " AND acknowledged_at IS NULL", (utc_stamp(), register.user.id, plan.sender_code, plan.seq))
+                         " AND kind = 'fork' AND acknowledged_at IS NULL",
+                         (utc_stamp(), register.user.id, plan.sender_code, plan.seq))
+        chain.check_links(register, plan.sender_code, plan.seq, plan.file_hash, plan.header.get("prev_hash"))
         register.audit("bundle.import", "bundles_received", f"{plan.sender_code}:{plan.seq}",
                        {"new": plan.totals().new, "updated": plan.totals().updated})
     return max_version

@@ -334,3 +334,16 @@ def test_possible_same_persons_are_marked_without_touching_the_records(qtbot, ma
 def test_only_removable_looking_volumes_are_offered(path, platform, expected):
     assert likely_removable(path, is_root=False, read_only=False, ready=True, system_root="C:/",
                             platform=platform) is expected
+
+
+def test_a_chain_alarm_is_named_and_explained(qapp):
+    from app.gui.sync_district import explain, state
+    from app.sync.chain import PointChain
+
+    split = PointChain("MYHOA-01", "Điểm tư vấn xã Mỹ Hòa", bundles=[1, 2, 3],
+                       open_alarms=[{"seq": 3, "kind": "chain", "raised_at": "2026-11-26T08:00:00Z"}])
+    assert state(split) == "Cảnh báo đứt chuỗi"
+    text = explain(split)
+    assert "gói số 3" in text and "gói số 2" in text and "tách đôi" in text
+    split.open_alarms.append({"seq": 2, "kind": "fork", "raised_at": "2026-11-26T08:00:00Z"})
+    assert state(split) == "Cảnh báo trùng số gói"

@@ -8,7 +8,7 @@ from app.core.unit import make_unit
 from app.reports.engine import compute
 from app.reports.form_file import default_form
 from app.reports.period import Month
-from app.store import demo
+from app.store import contacts, demo
 from app.store.register import create_register
 from app.store.records import SYNCED_TABLES
 from app.sync import chain, export, identity, merge, receipts
@@ -252,3 +252,50 @@ def test_one_active_key_per_unit_and_retired_keys_stay_retired(sites):
         identity.pin(district, real, real.fingerprint)
     identity.pin(district, fake, fake.fingerprint)  # after the officer removed the old key on purpose
     impostor.close()
+
+
+def _contact(point, note):
+    client = point.conn.execute("SELECT id FROM clients LIMIT 1").fetchone()[0]
+    contacts.add(point, {"kind": "phone", "client_id": client, "contact_date": "2026-01-02", "notes": note})
+
+
+def test_a_chain_alarm_when_a_bundle_does_not_follow_the_one_before(sites):
+    """Every number arrives once, but bundle 3 was made by a copy of the point that split off after
+    bundle 1 (restored from a backup): 3 names a bundle 2 the district never saw."""
+    district, points, tmp_path = sites
+    point = points[0]
+    (one,) = export.export_bundles(point, tmp_path / "a")
+    _contact(point, "bản gốc")
+    (two,) = export.export_bundles(point, tmp_path / "b")
+    point.conn.execute("DELETE FROM bundles_sent WHERE seq = 2")  # the copy restored after bundle 1
+    _contact(point, "bản sao")
+    (two_copy,) = export.export_bundles(point, tmp_path / "c")
+    _contact(point, "bản sao, lần hai")
+    (three_copy,) = export.export_bundles(point, tmp_path / "d")
+    assert (one.seq, two.seq, two_copy.seq, three_copy.seq) == (1, 2, 2, 3)
+
+    # 3 before 2: the alarm is raised when 2 arrives and does not match what 3 names.
+    for bundle in (one, three_copy):
+        assert merge.import_bundle(district, bundle.path.read_bytes(), bundle.path.name).applied
+    assert chain.chain_of(district.conn, point.origin).open_alarms == []
+    assert merge.import_bundle(district, two.path.read_bytes(), two.path.name).applied  # the data is kept
+    alarms = chain.chain_of(district.conn, point.origin).open_alarms
+    assert [(a["seq"], a["kind"]) for a in alarms] == [(3, "chain")]
+    assert chain.chain_of(district.conn, point.origin).missing_bundles == []
+    # Importing again raises nothing new; acknowledging clears it.
+    merge.import_bundle(district, two.path.read_bytes(), two.path.name)
+    assert len(chain.chain_of(district.conn, point.origin).open_alarms) == 1
+    chain.acknowledge_alarm(district, point.origin, 3)
+    assert chain.chain_of(district.conn, point.origin).open_alarms == []
+
+
+def test_an_unbroken_chain_raises_nothing_in_any_order(sites):
+    district, points, tmp_path = sites
+    point = points[0]
+    made = []
+    for n in range(3):
+        _contact(point, f"lần {n}")
+        made += export.export_bundles(point, tmp_path / f"e{n}")
+    for bundle in reversed(made):
+        merge.import_bundle(district, bundle.path.read_bytes(), bundle.path.name)
+    assert chain.chain_of(district.conn, point.origin).open_alarms == []
