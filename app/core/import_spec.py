@@ -36,6 +36,7 @@ TEXT, DATE, INTEGER, FLAG = "text", "date", "integer", "flag"
 CHOICE, CHOICES = "choice", "choices"            # one / several codes of a Vocabulary
 CATALOG, CATALOG_LIST = "catalog", "catalog_list"  # one / several items of a register catalog
 CLIENT_REF, CLIENT_REFS = "client_ref", "client_refs"  # one / several clients by record code
+STAFF = "staff"                                   # a staff member or volunteer by full name
 
 # Group and community sessions are contacts without one named client; the activities
 # sheet holds them beside outreach because points count them together.
@@ -276,6 +277,10 @@ CLIENTS = ImportKind("clients", N_("Clients"), (
     Column("income", ("Thu nhập",), ("Income",)),
     Column("poor_household", ("Hộ nghèo",), ("Poor household",), FLAG),
     Column("family_support", ("Gia đình hỗ trợ", "Sự hỗ trợ của gia đình"), ("Family support",)),
+    Column("counsellor_id", ("Tư vấn viên phụ trách", "Cán bộ phụ trách"), ("Counsellor", "Assigned counsellor"),
+           STAFF),
+    Column("volunteer_id", ("Tình nguyện viên phụ trách", "Tình nguyện viên"), ("Volunteer", "Assigned volunteer"),
+           STAFF),
     Column("consent_date", ("Ngày đồng ý", "Ngày ký đồng ý"), ("Consent date",), DATE),
     Column("consent_scope", ("Phạm vi đồng ý",), ("Consent scope",)),
     NOTES,
@@ -292,6 +297,7 @@ CONTACTS = ImportKind("contacts", N_("Contacts"), (
     Column("participants", ("Người tham gia (mã hồ sơ)", "Người tham gia"), ("Participants (record codes)", "Participants"),
            CLIENT_REFS),
     Column("location", ("Địa điểm", "Nơi tư vấn"), ("Location", "Place")),
+    Column("counsellor_id", ("Tư vấn viên", "Người tư vấn", "Cán bộ tư vấn"), ("Counsellor",), STAFF),
     Column("next_follow_up", ("Ngày hẹn tiếp theo", "Hẹn lần sau", "Ngày hẹn"), ("Next follow-up", "Follow-up date"), DATE),
     NOTES,
 ))
@@ -320,6 +326,8 @@ ACTIVITIES = ImportKind("activities", N_("Activities"), (
     Column("attendees", ("Số người tham dự", "Số người"), ("Attendees", "People reached"), INTEGER,
            feeds=("attendee_count",)),
     Column("location", ("Địa điểm",), ("Location", "Place")),
+    Column("staff_id", ("Người thực hiện", "Cán bộ thực hiện"), ("Carried out by", "Staff"), STAFF,
+           feeds=("counsellor_id",)),
     Column("topics", ("Nội dung", "Chủ đề"), ("Topics", "Topic"), CATALOG_LIST, catalog="topic"),
     Column("participants", ("Người tham gia (mã hồ sơ)", "Người tham gia"), ("Participants (record codes)", "Participants"),
            CLIENT_REFS),

@@ -33,6 +33,7 @@ from app.core.import_spec import (
     INTEGER,
     KINDS,
     SESSION_KINDS,
+    STAFF,
     Column,
     ImportKind,
     choice_code,
@@ -44,7 +45,7 @@ from app.core.import_spec import (
 from app.core.roles import Permission
 from app.core.text import clean, fold
 from app.core.vocab import INDIVIDUAL_CONTACT_KINDS
-from app.store import catalogs, clients, contacts, outreach, referrals
+from app.store import catalogs, clients, contacts, outreach, referrals, staff
 from app.store.sheets import ImportFileError, Sheet, TooManyRows, read_sheet  # noqa: F401  (part of the API)
 from app.store.records import Change
 
@@ -235,6 +236,10 @@ class _Planner:
         self.catalog_codes = {k: catalogs.codes(self.conn, k) for k in ("substance", "service", "topic")}
         self.catalog_lookup = {k: _catalog_lookup(self.conn, k) for k in ("substance", "service", "topic")}
         self.catalog_labels = {k: catalogs.labels(self.conn, k) for k in ("substance", "service", "topic")}
+        self.staff_names = staff.names(self.conn)
+        self.staff_by_name: dict[str, list[str]] = {}
+        for staff_id, name in self.staff_names.items():
+            self.staff_by_name.setdefault(fold(name), []).append(staff_id)
         self.seen: dict[tuple, PlannedRow] = {}              # keys of rows already planned from this file
         self.file_clients: dict[tuple, tuple[PlannedRow, set[str]]] = {}
         self.file_refs: dict[tuple, int] = {}                # every client row's code and citizen ID -> row
@@ -320,13 +325,31 @@ class _Planner:
             return None
 
     # --- values ---------------------------------------------------------------------
-    def _values(self, raw: dict[str, Any]) -> dict[str, Any]:
-        """Cells turned into what the validation rules take: codes for choices and catalogs."""
+    def _values(self, row: int, raw: dict[str, Any]) -> dict[str, Any]:
+        """Cells turned into what the validation rules take: codes for choices and catalogs, ids for staff."""
         values: dict[str, Any] = {}
         for column in self.kind.columns:
-            if column.field in raw and column.value not in (CLIENT_REF, CLIENT_REFS):
-                values[column.field] = self._value(column, raw[column.field])
+            if column.field not in raw or column.value in (CLIENT_REF, CLIENT_REFS):
+                continue
+            if column.value == STAFF:
+                staff_id = self._staff(row, column.field, str(raw[column.field]).strip())
+                if staff_id:
+                    values[column.field] = staff_id
+                continue
+            values[column.field] = self._value(column, raw[column.field])
         return values
+
+    def _staff(self, row: int, field_name: str, name: str) -> str | None:
+        found = self.staff_by_name.get(fold(name), [])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            self._fail(row, field_name, _("{n} staff members are called {name}; leave the cell empty and choose the "
+                                          "person in the program after importing").format(n=len(found), name=name))
+        else:
+            self._fail(row, field_name, _("no staff member or volunteer called {name}: add them under Settings → "
+                                          "Staff and volunteers first, or leave the cell empty").format(name=name))
+        return None
 
     def _value(self, column: Column, cell: Any) -> Any:
         if column.value in (DATE, INTEGER, FLAG) and not isinstance(cell, str):
@@ -369,6 +392,8 @@ class _Planner:
                 shown[column.field] = "; ".join(labels.get(v, v) for v in items)
             elif column.value == FLAG:
                 shown[column.field] = _("Yes") if value else _("No")
+            elif column.value == STAFF:
+                shown[column.field] = self.staff_names.get(value, str(value))
             else:
                 shown[column.field] = str(value)
         return shown
@@ -441,7 +466,7 @@ class _Planner:
 
     # --- clients ----------------------------------------------------------------------
     def _clients_row(self, row: int, raw: dict[str, Any]) -> None:
-        values = self._values(raw)
+        values = self._values(row, raw)
         _birth_year_from_date(values)
         link = None
         if raw.get("related_code") not in (None, ""):
@@ -519,7 +544,7 @@ class _Planner:
 
     # --- contacts ----------------------------------------------------------------------
     def _contacts_row(self, row: int, raw: dict[str, Any]) -> None:
-        values = self._values(raw)
+        values = self._values(row, raw)
         session = values.get("kind") in SESSION_KINDS
         client_id, client_shown = self._client(row, raw, needed=values.get("kind") in INDIVIDUAL_CONTACT_KINDS)
         participants = self._participants(row, raw)
@@ -556,7 +581,7 @@ class _Planner:
 
     # --- referrals ----------------------------------------------------------------------
     def _referrals_row(self, row: int, raw: dict[str, Any]) -> None:
-        values = self._values(raw)
+        values = self._values(row, raw)
         client_id, shown = self._client(row, raw, needed=True)
         values["client_id"] = client_id or "?"
         cleaned = self._check(row, validate.referral, values, services=self.catalog_codes["service"])
@@ -569,7 +594,7 @@ class _Planner:
 
     # --- activities: outreach, and group or community sessions ------------------------------
     def _activities_row(self, row: int, raw: dict[str, Any]) -> None:
-        values = self._values(raw)
+        values = self._values(row, raw)
         if values.get("kind") in SESSION_KINDS:
             self._session_row(row, raw, values)
             return
@@ -588,7 +613,8 @@ class _Planner:
     def _session_row(self, row: int, raw: dict[str, Any], values: dict[str, Any]) -> None:
         if values.get("quantity") not in (None, "", 1, "1"):
             self._fail(row, "quantity", _("one row per session: leave the quantity empty or write 1"))
-        renames = {"activity_date": "contact_date", "attendees": "attendee_count", "minutes": "duration_minutes"}
+        renames = {"activity_date": "contact_date", "attendees": "attendee_count", "minutes": "duration_minutes",
+                   "staff_id": "counsellor_id"}
         contact = {renames.get(k, k): v for k, v in values.items() if k != "quantity"}
         contact["client_id"] = None
         self._contact(row, contact, self._participants(row, raw), {"quantity": "1"}, renames=renames)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from app.core.errors import PermissionDenied
+from app.core.errors import PermissionDenied, UserError
 from app.core.import_spec import CLIENTS, CONTACTS, header_key
 from app.store import clients, contacts, importer, users
 from app.store.importer import ImportRejected
@@ -378,3 +378,44 @@ def test_codes_the_program_gives_never_take_a_code_written_later_in_the_file(reg
     importer.apply(register, "clients", path)
     codes = dict(register.conn.execute("SELECT full_name, code FROM clients"))
     assert codes == {"Trần Văn Lan": "MYHOA-01-0001", "Nguyễn Văn Đức": "MYHOA-01-0002", "Lê Văn Hùng": "MYHOA-01-0003"}
+
+
+def test_counsellors_and_volunteers_are_named_by_full_name(register, tmp_path):
+    from app.store import staff
+
+    lan = staff.add(register, {"full_name": "Trần Thị Lan", "kind": "counsellor"}).id
+    hoa = staff.add(register, {"full_name": "Lê Thị Hoa", "kind": "volunteer"}).id
+    staff.add(register, {"full_name": "Nguyễn Văn Bình", "kind": "counsellor"})
+    staff.add(register, {"full_name": "Nguyễn Văn Bình", "kind": "volunteer"})  # two people, one name
+    path = tmp_path / "khach-hang.csv"
+    header = "Họ và tên,Giới tính,Năm sinh,Ngày tiếp nhận,Nhóm đối tượng,Tư vấn viên phụ trách,Tình nguyện viên\n"
+    path.write_text(header + "Võ Văn An,Nam,1990,03/10/2026,Người nghi nghiện,tran thi lan,Lê Thị Hoa\n"
+                    "Đỗ Văn Bảy,Nam,1991,03/10/2026,Người nghi nghiện,Phạm Văn Tư,\n"
+                    "Lý Văn Cường,Nam,1992,03/10/2026,Người nghi nghiện,Nguyễn Văn Bình,\n", encoding="utf-8")
+    plan = importer.plan(register, "clients", path)
+    problems = {(p.row, p.column): p.message for p in plan.problems}
+    assert "Phạm Văn Tư" in problems[(3, "Tư vấn viên phụ trách")]
+    assert "có 2 cán bộ cùng tên" in problems[(4, "Tư vấn viên phụ trách")]
+    assert plan.rows[0].shown["counsellor_id"] == "Trần Thị Lan"
+    with pytest.raises(UserError):
+        importer.apply(register, "clients", path)
+    path.write_text(header + "Võ Văn An,Nam,1990,03/10/2026,Người nghi nghiện,tran thi lan,Lê Thị Hoa\n",
+                    encoding="utf-8")
+    importer.apply(register, "clients", path)
+    row = register.conn.execute("SELECT counsellor_id, volunteer_id FROM clients WHERE full_name = 'Võ Văn An'"
+                                ).fetchone()
+    assert tuple(row) == (lan, hoa)
+
+
+def test_who_carried_out_an_activity_is_kept_for_sessions_and_outreach(register, tmp_path):
+    from app.store import staff
+
+    lan = staff.add(register, {"full_name": "Trần Thị Lan", "kind": "counsellor"}).id
+    path = tmp_path / "hoat-dong.csv"
+    path.write_text("Hoạt động,Ngày,Số lượng,Số người tham dự,Người thực hiện\n"
+                    "Tư vấn tại cộng đồng,03/10/2026,,37,Trần Thị Lan\n"
+                    "Tờ rơi,04/10/2026,500,,tran thi lan\n", encoding="utf-8")
+    result = importer.apply(register, "activities", path)
+    assert len(result.changes) == 2
+    assert register.conn.execute("SELECT counsellor_id FROM contacts WHERE kind = 'community'").fetchone()[0] == lan
+    assert register.conn.execute("SELECT staff_id FROM outreach").fetchone()[0] == lan
