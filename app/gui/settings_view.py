@@ -207,6 +207,7 @@ class SettingsView(QWidget):
             self.rekey = RekeyPanel(session, on_rekeyed)
             self.escrow = escrow_box(session)
             keys = QWidget()
+            keys.setObjectName("KeysPanel")
             column = QVBoxLayout(keys)
             column.addWidget(self.rekey)
             column.addWidget(self.escrow)

@@ -51,7 +51,7 @@ WIDTH, HEIGHT = 1366, 768
 SETTINGS_TABS = {"GeneralPanel": "17-settings-general", "UnitPanel": "17-settings-unit",
                  "StaffPanel": "17-settings-staff", "CatalogsPanel": "17-settings-catalogs",
                  "UsersPanel": "17-settings-users", "BackupPanel": "17-settings-backups",
-                 "PassphrasePanel": "17-settings-passphrase"}
+                 "PassphrasePanel": "17-settings-passphrase", "KeysPanel": "17-settings-keys"}
 PASSPHRASE = "demo-tuvan-2026"
 language = sys.argv[1] if len(sys.argv) > 1 else "vi"
 suffix = "" if language == "vi" else f"-{language}"
@@ -246,7 +246,8 @@ main.show_screen("settings")
 settings = main.screens["settings"]
 for index in range(settings.tabs.count()):  # an administrator sees every tab
     settings.tabs.setCurrentIndex(index)
-    shot(main, SETTINGS_TABS[type(settings.tabs.widget(index)).__name__])
+    page = settings.tabs.widget(index)
+    shot(main, SETTINGS_TABS[page.objectName() if page.objectName() in SETTINGS_TABS else type(page).__name__])
 
 restore = RestoreDialog(controller.runner, work / "register", "admin", main)
 restore.show()
