@@ -164,7 +164,9 @@ def possible_duplicates(conn, values: dict[str, Any], *, exclude_id: str | None 
     found: dict[str, str] = {}
     citizen = clean(str(values.get("citizen_id") or ""))
     if citizen:
-        for (cid,) in conn.execute("SELECT id FROM clients WHERE citizen_id = ? AND deleted = 0", (citizen,)):
+        # "citizen_id != ''" lets SQLite use the partial index on citizen_id
+        for (cid,) in conn.execute("SELECT id FROM clients WHERE citizen_id = ? AND citizen_id != ''"
+                                   " AND deleted = 0", (citizen,)):
             found.setdefault(cid, "citizen_id")
     name = fold(values.get("full_name") or values.get("alias") or "")
     year = values.get("birth_year")

@@ -1,6 +1,6 @@
 """The district of DESIGN.md §8: 40 busy points, sent through real bundles, imported and counted.
 
-    .venv/bin/python tests/bench/run.py district [POINTS]      (default 40; takes long the first time)
+    .venv/bin/python tests/bench/run.py district [POINTS [IMPORTED]]   (default 40 40; long the first time)
 
 The points' bundles and an empty district register holding the matching keys are made once and kept
 in tests/bench/cache/; each run imports every bundle into a copy of that district and times it, then
@@ -63,16 +63,22 @@ def _cached(points: int) -> Path:
     return folder
 
 
-def measure(points: int, work: Path) -> dict:
+def measure(points: int, work: Path, importing: int | None = None) -> dict:
+    """Import the bundles of the first `importing` points (default all) of the N-point set, then count."""
     source = _cached(points)
+    importing = importing or points
     shutil.copytree(source / "district", work / "district")
     district = unlock(work / "district", "admin", PASSPHRASE)
-    files = sorted((source / "bundles").glob("*.tvb"))
-    records, started = 0, time.perf_counter()
+    files = sorted(path for path in (source / "bundles").glob("*.tvb") if int(path.name[:2]) <= importing)
+    records, started, per_point = 0, time.perf_counter(), []
     for path in files:
+        begun = time.perf_counter()
         plan = merge.plan_import(district, path.read_bytes(), path.name)
         merge.apply_import(district, plan)
         records += plan.totals().new
+        per_point.append((path.name, plan.totals().new, time.perf_counter() - begun))
+        print(f"  {path.name}: {plan.totals().new:,} records in {per_point[-1][2]:.1f} s; "
+              f"{records:,} so far, {records / (time.perf_counter() - started):,.0f}/s", flush=True)
     imported = time.perf_counter() - started
     month = Month(2026, 10)
     times = []
@@ -80,7 +86,11 @@ def measure(points: int, work: Path) -> dict:
         begun = time.perf_counter()
         result = compute_district(district.conn, default_form(), month)
         times.append(time.perf_counter() - begun)
+    size = (work / "district" / "register.db").stat().st_size
     district.close()
-    return {"points": points, "bundles": len(files), "records": records, "import_s": imported,
-            "import_per_s": records / imported, "district_form_median_s": statistics.median(times),
-            "district_form_points": len(result.by_point)}
+    first, last = per_point[0], per_point[-1]
+    return {"points_made": points, "points_imported": importing, "bundles": len(files), "records": records,
+            "import_s": imported, "import_per_s": records / imported,
+            "first_bundle_per_s": first[1] / first[2], "last_bundle_per_s": last[1] / last[2],
+            "district_register_mb": size / 2 ** 20,
+            "district_form_median_s": statistics.median(times), "district_form_points": len(result.by_point)}

@@ -2,7 +2,7 @@
 
 Prints a table and writes tests/bench/results/bench-<date>.json.
     make bench          (or: .venv/bin/python tests/bench/run.py)
-    .venv/bin/python tests/bench/run.py district [N]   the district of N busy points via real bundles (long)
+    .venv/bin/python tests/bench/run.py district [N [K]]   K of N busy points' bundles into a district (long)
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -363,10 +364,12 @@ def main() -> int:
         from tests.bench import district
 
         points = int(sys.argv[2]) if len(sys.argv) > 2 else 40
+        importing = int(sys.argv[3]) if len(sys.argv) > 3 else points
         found = {"date": date.today().isoformat(), "machine": _machine(), "python": platform.python_version(),
-                 "district": district.measure(points, work)}
+                 "district": district.measure(points, work, importing)}
         print(json.dumps(found["district"], indent=1))
-        return _write(found, f"-district-{points}")
+        shutil.rmtree(work, ignore_errors=True)
+        return _write(found, f"-district-{importing}-of-{points}")
     unit = make_unit("point", "BENCH-01", "Điểm tư vấn đo hiệu năng")
     small, _ = create_register(work / "register", unit=unit, admin_login="admin", admin_full_name="Đo Hiệu Năng",
                                passphrase=PASSPHRASE)  # calibrated Argon2id, as a real register

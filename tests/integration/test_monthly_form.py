@@ -157,3 +157,26 @@ def test_a_form_with_a_wrong_cell_is_refused_naming_the_row(cell, reason):
     with pytest.raises(FormFileError) as info:
         parse_form(data, "thu.toml")
     assert "7b" in info.value.message and reason in info.value.message
+
+
+def test_the_district_form_counts_each_point_as_its_own_form_would(register):
+    """Each point's column, counted from its share of one read, equals that point's form read on its
+    own, month after month, for every row (demo data of every kind, spread over three origins)."""
+    from app.store import demo
+
+    demo.fill(register, clients=60, months=4, seed=11)
+    for table in ("clients", "contacts", "contact_participants", "referrals", "rehab_registrations",
+                  "methadone_episodes", "groups", "group_members", "group_meetings", "meeting_attendance", "outreach"):
+        register.conn.execute(f"UPDATE {table} SET origin = 'PHUTHANH-01' WHERE seq % 3 = 1")
+        register.conn.execute(f"UPDATE {table} SET origin = 'BINHHOA-01' WHERE seq % 3 = 2")
+    # A client's group history is written by the client's own point.
+    register.conn.execute("UPDATE client_groups SET origin = (SELECT origin FROM clients c WHERE c.id = client_id)")
+    form = default_form()
+    latest = Month.of(date.today())
+    for month in (latest, latest.previous(), latest.previous().previous()):
+        result = compute_district(register.conn, form, month)
+        assert set(result.by_point) == {"MYHOA-01", "PHUTHANH-01", "BINHHOA-01"}
+        assert result.values == compute(register.conn, form, month).values
+        for origin, values in result.by_point.items():
+            assert values == compute(register.conn, form, month, origin).values, (month, origin)
+        assert any(v for row in result.values.values() for v in row.values()), "the month is not empty"
