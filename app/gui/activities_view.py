@@ -119,10 +119,7 @@ def _default_date(first: date) -> str:
 def _staff(session: Session, current: str | None = None) -> list[tuple[str, str]]:
     """Active staff and volunteers; someone who has since left stays when a record names them."""
     lookups = session.info.lookups
-    people = lookups.counsellors + lookups.volunteers
-    if current and current not in dict(people):
-        people.append((current, lookups.staff_names.get(current, "")))
-    return people
+    return lookups.with_current(lookups.counsellors + lookups.volunteers, current)
 
 
 SESSION_FIELDS = ("contact_date", "attendee_count", "duration_minutes", "topics", "counsellor_id", "location", "notes")
@@ -136,11 +133,8 @@ def _session_form(session: Session, kind: str, when: str, contact: dict | None =
         form.number("attendee_count", _("&Attendees"), _("how many people came"))
     form.number("duration_minutes", _("D&uration (minutes)"))
     form.codes("topics", _("&Topics"), lookups.topics)
-    counsellors = lookups.counsellors
-    current = (contact or {}).get("counsellor_id")
-    if current and current not in dict(counsellors):  # someone who has since left stays on their sessions
-        counsellors = [*counsellors, (current, lookups.staff_names.get(current, ""))]
-    form.choice("counsellor_id", _("Counsellor"), counsellors)
+    form.choice("counsellor_id", _("Counsellor"),
+                lookups.with_current(lookups.counsellors, (contact or {}).get("counsellor_id")))
     form.text("location", _("Pl&ace"))
     form.long_text("notes", _("&Notes"))
     if contact is None:

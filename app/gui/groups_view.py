@@ -155,11 +155,8 @@ class MeetingDialog(ClientsDialog):
         form = Form()
         form.date("meeting_date", _("&Date"))
         form.text("topic", _("&Topic"))
-        facilitators = lookups.counsellors + lookups.volunteers
-        current = (meeting or {}).get("facilitator_id")
-        if current and current not in dict(facilitators):  # someone who has since left stays on the meeting
-            facilitators.append((current, lookups.staff_names.get(current, "")))
-        form.choice("facilitator_id", _("&Facilitator"), facilitators)
+        form.choice("facilitator_id", _("&Facilitator"), lookups.with_current(
+            lookups.counsellors + lookups.volunteers, (meeting or {}).get("facilitator_id")))
         form.long_text("notes", _("&Notes"))
         if meeting is None:
             form.set_values({"meeting_date": _today(), "facilitator_id": lookups.my_staff_id or ""})

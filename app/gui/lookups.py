@@ -25,6 +25,12 @@ class Lookups:
     def labels_of(self, kind: str, codes) -> str:
         return ", ".join(self.label(kind, c) for c in codes or [])
 
+    def with_current(self, people: list[tuple[str, str]], current: str | None) -> list[tuple[str, str]]:
+        """`people` to choose from, plus the one a record already names if they have since left."""
+        if current and current not in dict(people):
+            return [*people, (current, self.staff_names.get(current, ""))]
+        return list(people)
+
 
 def load(register) -> Lookups:
     conn = register.conn

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
-from app.core.errors import PermissionDenied, UserError
+from app.core.errors import UserError
 from app.core.i18n import N_
 from app.core.passphrase import check_new
 from app.core.roles import Permission
@@ -41,6 +41,10 @@ class EscrowPointsOnly(UserError):
     template = N_("Only a point's register keeps an escrow slot; an office helps points with theirs.")
 
 
+class EscrowOfficesOnly(UserError):
+    template = N_("Only a receiving office's register can help a point with its key-slot file.")
+
+
 @dataclass(frozen=True)
 class Rescue:
     register_id: str
@@ -51,7 +55,7 @@ class Rescue:
 def _require_admin(register, role: str) -> None:
     register.require(Permission.MANAGE_USERS)
     if register.unit().role.value != role:
-        raise EscrowPointsOnly() if role == "point" else PermissionDenied(role=register.user.role.label)
+        raise EscrowPointsOnly() if role == "point" else EscrowOfficesOnly()
 
 
 def offices(register) -> list[identity.Identity]:

@@ -92,9 +92,11 @@ def test_escrow_needs_a_trusted_office_and_a_point(tmp_path, offices):
     with pytest.raises(escrow.NoOfficeTrusted):
         escrow.allow(lone)
     lone.close()
-    _point, district = offices
+    point, district = offices
     with pytest.raises(escrow.EscrowPointsOnly):
         escrow.allow(district)
+    with pytest.raises(escrow.EscrowOfficesOnly):
+        escrow.rescue(point, point.paths.slots, TEMPORARY)
 
 
 def test_a_rekey_seals_the_escrow_again_for_the_same_office(offices, tmp_path):
