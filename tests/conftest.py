@@ -57,12 +57,40 @@ def register(new_register):
     return new_register[0]
 
 
+def assert_owner_only(path: Path) -> None:
+    """A file with personal data is readable by its owner only (mode 0600).
+
+    POSIX only: Windows has no modes, a new file takes its folder's access list (a user's profile
+    folders are theirs alone), and Python's chmod there only sets the read-only flag.
+    """
+    if os.name == "posix":
+        import stat
+
+        assert stat.S_IMODE(Path(path).stat().st_mode) == 0o600, oct(Path(path).stat().st_mode)
+
+
+def poppler(tool: str) -> str:
+    """A poppler tool (pdftotext, pdfinfo) to read back a PDF the program wrote.
+
+    Under Wine the host's Linux tools serve (Wine starts Unix programs from Windows ones):
+    packaging/windows/wine.py names their folder in TUVAN_POPPLER.
+    """
+    import shutil
+
+    folder = os.environ.get("TUVAN_POPPLER")
+    named = Path(folder or ".") / (tool + (".exe" if sys.platform == "win32" else ""))
+    path = str(named) if folder and named.is_file() else shutil.which(tool)
+    if path is None:
+        pytest.skip(f"{tool} (poppler-utils) is not installed; install it with: apt-get install -y poppler-utils")
+    return path
+
+
 def run_cli(*args: str, env: dict | None = None, input: str | None = None):
-    """Run `python -m app ...` in a child process, as a user would."""
+    """Run `python -m app ...` in a child process, as a user would (redirected text is UTF-8 everywhere)."""
     import subprocess
 
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "app", *args], cwd=ROOT, env=full_env,
-        capture_output=True, text=True, input=input, timeout=120,
+        capture_output=True, text=True, encoding="utf-8", input=input, timeout=120,
     )

@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-import shutil
 import subprocess
 import unicodedata
 from datetime import date
@@ -23,21 +22,14 @@ from app.reports.period import Month
 from app.store import clients, contacts, outreach, referrals
 from app.store import settings as register_settings
 from app.store.register import create_register
-from tests.conftest import PASSPHRASE, PERSON, run_cli
+from tests.conftest import PASSPHRASE, PERSON, assert_owner_only, poppler, run_cli
 
 OCT, NOV = Month(2026, 10), Month(2026, 11)
 NATION, MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"
 
 
-def _poppler(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        pytest.skip(f"{tool} (poppler-utils) is not installed; install it with: apt-get install -y poppler-utils")
-    return path
-
-
 def pdf_text(pdf: bytes, page: int | None = None, layout: bool = False) -> str:
-    args = [_poppler("pdftotext"), "-raw" if not layout else "-layout"]
+    args = [poppler("pdftotext"), "-raw" if not layout else "-layout"]
     if page:
         args += ["-f", str(page), "-l", str(page)]
     text = subprocess.run([*args, "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode("utf-8")
@@ -50,12 +42,12 @@ def flat(text: str) -> str:
 
 
 def pages(pdf: bytes) -> int:
-    info = subprocess.run([_poppler("pdfinfo"), "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    info = subprocess.run([poppler("pdfinfo"), "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
 def page_size(pdf: bytes) -> tuple[float, float]:
-    info = subprocess.run([_poppler("pdfinfo"), "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    info = subprocess.run([poppler("pdfinfo"), "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     words = next(line for line in info.splitlines() if line.startswith("Page size:")).split()
     return float(words[2]), float(words[4])
 
@@ -350,9 +342,9 @@ def test_cli_writes_the_monthly_form_in_every_format(october, tmp_path):
         result = run_cli("report", "monthly", "--register", root, "--month", "2026-10", "--out", str(out), env=env)
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip() == str(out)
-        assert out.stat().st_mode & 0o777 == 0o600
+        assert_owner_only(out)
     assert (tmp_path / "out" / "thang-10.pdf").read_bytes().startswith(b"%PDF")
-    assert json.loads((tmp_path / "out" / "thang-10.json").read_text())["values"]["30"]["so_luong"] == 7000
+    assert json.loads((tmp_path / "out" / "thang-10.json").read_text(encoding="utf-8"))["values"]["30"]["so_luong"] == 7000
     assert "30,Số tờ rơi phát ra,7000" in (tmp_path / "out" / "thang-10.csv").read_text(encoding="utf-8-sig")
     explicit = run_cli("report", "monthly", "--register", root, "--month", "10/2026", "--format", "json",
                        "--out", str(tmp_path / "so-lieu.dat"), "--json", env=env)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import stat
 import subprocess
 from datetime import date, timedelta
 
@@ -16,7 +14,7 @@ from app.reports import subject_export
 from app.reports.subject_fields import PROFILE_FIELDS, PROFILE_OMITS, SECTIONS
 from app.store import clients, contacts, groups, records, referrals, staff, treatment
 from app.store.register import SignedInUser
-from tests.conftest import PASSPHRASE, run_cli
+from tests.conftest import PASSPHRASE, assert_owner_only, poppler, run_cli
 
 TODAY = date.today()
 NAME = "Nguyễn Văn Đức"
@@ -166,9 +164,7 @@ def test_pdf_is_a_readable_document_with_diacritics(register, built):
     exported = [r for r in register.conn.execute(
         "SELECT detail FROM audit_log WHERE action = 'client.export' AND entity_id = ?", (built["client"],))]
     assert exported == [('{"format":"pdf"}',)]
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
+    text = subprocess.run([poppler("pdftotext"), "-layout", "-", "-"], input=pdf, capture_output=True,
                           check=True).stdout.decode()
     for words in (NAME, "THÔNG TIN CÁ NHÂN ĐƯỢC LƯU GIỮ", "91/2025/QH15", "Nhật ký truy cập", "Vay vốn",
                   "30.000.000", "Trang 1/", (TODAY - timedelta(days=200)).strftime("%d/%m/%Y")):
@@ -178,9 +174,7 @@ def test_pdf_is_a_readable_document_with_diacritics(register, built):
 def test_long_notes_and_many_contacts_flow_over_pages(register):
     ids = build_client(register, contacts_count=150)
     pdf = subject_export.export_client(register, ids["client"], "pdf")
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    text = subprocess.run([poppler("pdftotext"), "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     pages = text.count("\f")
     assert pages > 5 and f"Trang {pages}/{pages}" in text
     assert "Lượt thăm thứ 150." in text
@@ -204,7 +198,7 @@ def test_cli_export_client_by_code(register, built, tmp_path):
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["path"] == str(out) and summary["code"] == code and summary["counts"]["contacts"] == 4
-    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert_owner_only(out)
     assert json.loads(out.read_text(encoding="utf-8"))["client"]["id"] == built["client"]
 
     pdf = tmp_path / "duc.pdf"

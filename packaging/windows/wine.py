@@ -1,0 +1,437 @@
+#!/usr/bin/env python3
+"""Windows on this Linux machine: Wine, a Windows CPython, the win_amd64 wheels (docs/packaging.md).
+
+    wine.py setup                      the Wine prefix, Python, wheels and venv (cached in .wine/)
+    wine.py test [--platform P] [ARGS] pytest under Windows Python (ARGS go to pytest)
+    wine.py python ARGS                any Python command in the Windows venv
+    wine.py run PROGRAM ARGS           any Windows program in the prefix (e.g. a built tuvan.exe)
+    wine.py lock                       re-pin packaging/windows/requirements.txt from pyproject.toml
+
+Runs on the Linux host with the project's own Python (stdlib and pip only); every download goes
+through `pip download` from PyPI, each file checked against the hash pinned in
+packaging/windows/python.txt or requirements.txt. The prefix is a Vietnamese Windows (code page
+1258, the clinic PCs' system locale), 64-bit, with Wine's Mono and Gecko prompts switched off.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path, PureWindowsPath
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = ROOT / "packaging" / "windows"
+HOME = Path(os.environ.get("TUVAN_WINE_HOME") or ROOT / ".wine")
+PREFIX = HOME / "prefix"
+DOWNLOADS = HOME / "downloads"
+WHEELS = HOME / "wheels"
+STAMPS = HOME / "stamps"
+PYTHON_PIN = HERE / "python.txt"
+REQUIREMENTS = HERE / "requirements.txt"
+ICU_PIN = HERE / "icu.txt"
+POPPLER_PIN = HERE / "poppler.txt"
+WIN_POPPLER = PureWindowsPath(r"C:\poppler")
+
+WIN_PYTHON_DIR = PureWindowsPath(r"C:\Python311")
+WIN_VENV = PureWindowsPath(r"C:\tuvan\venv")
+VENV_PYTHON = WIN_VENV / "Scripts" / "python.exe"
+WIN_PLATFORM = ["--platform", "win_amd64", "--python-version", "3.11", "--implementation", "cp",
+                "--abi", "cp311", "--only-binary=:all:"]
+# The interpreter's own files, signed by the Python Software Foundation (checked after unpacking).
+SIGNED_BY_PSF = ("python.exe", "pythonw.exe", "python3.dll", "python311.dll", "DLLs/*.pyd", "DLLs/*.dll")
+PSF = "O=Python Software Foundation"
+DEBIAN_PACKAGES = "wine wine64 xvfb osslsigncode binutils-mingw-w64-x86-64"
+MINGW = "x86_64-w64-mingw32-"
+
+
+def say(text: str) -> None:
+    print(f"[wine] {text}", flush=True)
+
+
+# --- the prefix's environment ------------------------------------------------------------------
+
+def wine_env(display: str | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "WINEPREFIX": str(PREFIX),
+        "WINEARCH": "win64",
+        "WINEDEBUG": os.environ.get("WINEDEBUG", "-all"),
+        # No Mono/Gecko download prompts; no Linux menu entries for shortcuts made in the prefix.
+        "WINEDLLOVERRIDES": "mscoree,mshtml=;winemenubuilder.exe=d",
+        # Wine takes Windows' system locale from these: Vietnamese, ANSI and OEM code page 1258.
+        "LANG": "vi_VN.UTF-8",
+        "LC_ALL": "vi_VN.UTF-8",
+    })
+    # The Linux side's Python settings must not leak into Windows Python.
+    for name in ("PYTHONPATH", "PYTHONHOME", "PYTHONUTF8", "VIRTUAL_ENV", "PYTHONSTARTUP"):
+        env.pop(name, None)
+    env["TUVAN_POPPLER"] = str(WIN_POPPLER / "bin")  # tests read PDFs back with it (tests/conftest.py)
+    if display:
+        env["DISPLAY"] = display
+    else:
+        env.pop("DISPLAY", None)
+        env.pop("WAYLAND_DISPLAY", None)
+    return env
+
+
+def windows_path(path: Path) -> str:
+    """The Windows name of a Linux path (Wine maps / to drive Z:)."""
+    path = Path(path).resolve()
+    drive_c = (PREFIX / "drive_c").resolve()
+    if path.is_relative_to(drive_c):
+        return str(PureWindowsPath("C:\\", *path.relative_to(drive_c).parts))
+    return "Z:\\" + "\\".join(path.parts[1:])
+
+
+def linux_path(path: PureWindowsPath) -> Path:
+    assert path.drive.upper() == "C:", path
+    return PREFIX / "drive_c" / Path(*path.parts[1:])
+
+
+def run_windows(argv: list[str], *, env: dict[str, str] | None = None, cwd: Path = ROOT,
+                check: bool = True, timeout: float | None = None) -> int:
+    """Run a Windows program under Wine, its output streamed to ours.
+
+    Output goes through a pipe: Wine 8 hands a program a Unix regular file as a handle that
+    CPython cannot use for sys.stdout (docs/packaging.md, "Wine defects").
+    """
+    process = subprocess.Popen(["wine", *argv], env=env or wine_env(), cwd=cwd, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert process.stdout is not None
+    try:
+        for line in iter(process.stdout.readline, b""):
+            sys.stdout.buffer.write(line)
+            sys.stdout.flush()
+        code = process.wait(timeout=timeout)
+    except BaseException:
+        process.kill()
+        raise
+    if check and code != 0:
+        raise SystemExit(f"[wine] {argv[0]} exited with {code}")
+    return code
+
+
+# --- set-up steps, each cached behind a stamp of its inputs ------------------------------------
+
+def digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode() if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@contextmanager
+def step(name: str, key: str):
+    """Yield True when the step must run; record `key` when it finished."""
+    stamp = STAMPS / name
+    if stamp.exists() and stamp.read_text() == key:
+        yield False
+        return
+    stamp.unlink(missing_ok=True)
+    yield True
+    STAMPS.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(key)
+
+
+def check_tools() -> None:
+    tools = ("wine", "wineserver", "osslsigncode", "npm", *(MINGW + tool for tool in ("as", "ld", "dlltool", "objdump")))
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    if missing:
+        raise SystemExit(f"[wine] missing {', '.join(missing)}: install them with\n"
+                         f"    apt-get install -y {DEBIAN_PACKAGES}\n(.ci/run does this itself)")
+
+
+def make_prefix() -> None:
+    version = subprocess.run(["wine", "--version"], capture_output=True, text=True).stdout.strip()
+    with step("prefix", version) as needed:
+        if needed:
+            say(f"creating the prefix {PREFIX} ({version})")
+            shutil.rmtree(PREFIX, ignore_errors=True)
+            STAMPS.mkdir(parents=True, exist_ok=True)
+            for stamp in STAMPS.iterdir():
+                stamp.unlink()
+            subprocess.run(["wineboot", "--init"], env=wine_env(), check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(["wineserver", "--wait"], env=wine_env(), check=True)
+
+
+def pip_download(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "pip", "download", "-qq", "--disable-pip-version-check", *args],
+                   check=True)
+
+
+def install_python() -> None:
+    with step("python", digest(PYTHON_PIN.read_bytes())) as needed:
+        if not needed:
+            return
+        DOWNLOADS.mkdir(parents=True, exist_ok=True)
+        say("fetching Windows CPython (pip download, hash-pinned in packaging/windows/python.txt)")
+        pip_download("--no-deps", "--no-binary", ":all:", "--require-hashes", "-r", str(PYTHON_PIN),
+                     "-d", str(DOWNLOADS))
+        name, version = re.search(r"^([\w-]+)==([\w.]+)", PYTHON_PIN.read_text(), re.M).groups()
+        sdist = DOWNLOADS / f"{name.replace('-', '_')}-{version}.tar.gz"
+        target = linux_path(WIN_PYTHON_DIR)
+        shutil.rmtree(target, ignore_errors=True)
+        with tarfile.open(sdist) as archive:
+            member = next(m for m in archive.getmembers() if m.name.endswith("/data.zip"))
+            data = archive.extractfile(member).read()
+        with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+            top = "cp311/"
+            for entry in bundle.infolist():
+                if not entry.filename.startswith(top) or entry.is_dir():
+                    continue
+                destination = target / entry.filename[len(top):]
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                destination.write_bytes(bundle.read(entry))
+        verify_signatures(target)
+        say(f"Windows CPython in {WIN_PYTHON_DIR} ({sdist.name})")
+
+
+def verify_signatures(folder: Path) -> None:
+    """Every interpreter file carries a valid Authenticode signature of the PSF (offline: no CRL)."""
+    files = sorted({path for pattern in SIGNED_BY_PSF for path in folder.glob(pattern)})
+    if len(files) < 20:
+        raise SystemExit(f"[wine] {folder}: only {len(files)} interpreter files; the download is not CPython")
+    bundle = "/etc/ssl/certs/ca-certificates.crt"
+    for path in files:
+        result = subprocess.run(["osslsigncode", "verify", "-in", str(path), "-CAfile", bundle,
+                                 "-TSA-CAfile", bundle, "-ignore-crl"], capture_output=True, text=True)
+        signer = re.search(r"Signer #0:\s*\n\s*Subject: (.*)", result.stdout)
+        if result.returncode != 0 or "Succeeded" not in result.stdout or not signer or PSF not in signer.group(1):
+            shutil.rmtree(folder, ignore_errors=True)
+            raise SystemExit(f"[wine] {path.name}: no valid signature of the Python Software Foundation\n"
+                             f"{result.stdout[-800:]}{result.stderr[-400:]}")
+    say(f"{len(files)} interpreter files signed by the Python Software Foundation")
+
+
+def install_icu() -> None:
+    """Windows' system ICU (icuuc.dll), which Wine lacks and Qt 6.10+ needs (packaging/windows/icu.txt)."""
+    with step("icu", digest(ICU_PIN.read_bytes())) as needed:
+        if not needed:
+            return
+        say("adding Windows' ICU (icuuc.dll) to the prefix (pip download, hash-pinned in packaging/windows/icu.txt)")
+        folder = DOWNLOADS / "icu"
+        shutil.rmtree(folder, ignore_errors=True)
+        pip_download(*WIN_PLATFORM, "--no-deps", "--require-hashes", "-r", str(ICU_PIN), "-d", str(folder))
+        system32 = PREFIX / "drive_c" / "windows" / "system32"
+        with zipfile.ZipFile(next(folder.glob("*.whl"))) as wheel:
+            libraries = [name for name in wheel.namelist() if re.fullmatch(r"icu/icu(uc|dt)\d+\.dll", name)]
+            for name in libraries:
+                (system32 / Path(name).name).write_bytes(wheel.read(name))
+        versioned = next(system32 / Path(name).name for name in libraries if "icuuc" in name)
+        suffix = "_" + re.search(r"(\d+)", versioned.name).group(1)
+        table = subprocess.run([MINGW + "objdump", "-p", str(versioned)], capture_output=True, text=True, check=True)
+        names = re.findall(rf"^\s*\[\s*\d+\] ([A-Za-z_]\w*){suffix}$", table.stdout, re.M)
+        definition = folder / "icuuc.def"
+        definition.write_text("LIBRARY icuuc.dll\nEXPORTS\n" + "".join(
+            f"    {name} = {versioned.stem}.{name}{suffix}\n" for name in names))
+        link_dll(system32 / "icuuc.dll", definition)
+        say(f"icuuc.dll forwards {len(names)} functions to {versioned.name}")
+
+
+def install_prng() -> None:
+    """bcryptprimitives.dll (ProcessPrng), which Wine 8 lacks (packaging/windows/wine-shims/)."""
+    source = HERE / "wine-shims" / "bcryptprimitives.s"
+    with step("prng", digest(source.read_bytes())) as needed:
+        if not needed:
+            return
+        folder = DOWNLOADS / "prng"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "bcrypt.def").write_text("LIBRARY bcrypt.dll\nEXPORTS\n    BCryptGenRandom\n")
+        (folder / "bcryptprimitives.def").write_text("LIBRARY bcryptprimitives.dll\nEXPORTS\n    ProcessPrng\n")
+        subprocess.run([MINGW + "as", "-o", str(folder / "prng.o"), str(source)], check=True)
+        subprocess.run([MINGW + "dlltool", "-d", str(folder / "bcrypt.def"), "-l", str(folder / "libbcrypt.a")],
+                       check=True)
+        target = PREFIX / "drive_c" / "windows" / "system32" / "bcryptprimitives.dll"
+        link_dll(target, folder / "prng.o", folder / "bcryptprimitives.def", folder / "libbcrypt.a")
+        probe = ("import ctypes; b = (ctypes.c_ubyte * 4096)(); "
+                 "ok = ctypes.WinDLL('bcryptprimitives').ProcessPrng(b, len(b)); "
+                 "assert ok == 1 and len(set(b)) > 200, (ok, bytes(b[:16]))")
+        run_windows([str(WIN_PYTHON_DIR / "python.exe"), "-c", probe])
+        say("bcryptprimitives.dll: ProcessPrng over BCryptGenRandom")
+
+
+def link_dll(target: Path, *inputs: Path) -> None:
+    subprocess.run([MINGW + "ld", "-shared", "-e", "0", "--subsystem", "windows", "-o", str(target),
+                    *map(str, inputs)], check=True)
+
+
+def install_poppler() -> None:
+    with step("poppler", digest(POPPLER_PIN.read_bytes())) as needed:
+        if not needed:
+            return
+        spec, integrity = next(line.split() for line in POPPLER_PIN.read_text().splitlines()
+                               if line and not line.startswith("#"))
+        say(f"fetching poppler for Windows ({spec}, npm pack, integrity pinned in packaging/windows/poppler.txt)")
+        folder = DOWNLOADS / "poppler"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        name = subprocess.run(["npm", "pack", "--silent", spec], cwd=folder, capture_output=True, text=True,
+                              check=True).stdout.strip().splitlines()[-1]
+        archive = folder / name
+        algorithm, expected = integrity.split("-", 1)
+        actual = base64.b64encode(hashlib.new(algorithm, archive.read_bytes()).digest()).decode()
+        if actual != expected:
+            raise SystemExit(f"[wine] {name}: {algorithm} {actual} is not the pinned {expected}")
+        target = linux_path(WIN_POPPLER)
+        shutil.rmtree(target, ignore_errors=True)
+        with tarfile.open(archive) as tgz:
+            for member in tgz.getmembers():
+                found = re.match(r"package/src/lib/win32/poppler-[\d.]+/Library/(bin/[^/]+)$", member.name)
+                if found and member.isfile():
+                    (target / found.group(1)).parent.mkdir(parents=True, exist_ok=True)
+                    (target / found.group(1)).write_bytes(tgz.extractfile(member).read())
+        if not (target / "bin" / "pdftotext.exe").is_file():
+            raise SystemExit(f"[wine] {name} holds no pdftotext.exe for Windows")
+        archive.unlink()
+
+
+def fetch_wheels() -> None:
+    with step("wheels", digest(REQUIREMENTS.read_bytes())) as needed:
+        if needed:
+            say("fetching win_amd64 wheels (pip download, hash-pinned in packaging/windows/requirements.txt)")
+            WHEELS.mkdir(parents=True, exist_ok=True)
+            pip_download(*WIN_PLATFORM, "--no-deps", "--require-hashes", "-r", str(REQUIREMENTS), "-d", str(WHEELS))
+
+
+def make_venv() -> None:
+    key = digest(REQUIREMENTS.read_bytes(), (ROOT / "pyproject.toml").read_bytes(), PYTHON_PIN.read_bytes())
+    with step("venv", key) as needed:
+        if not needed:
+            return
+        say(f"creating {WIN_VENV} and installing the project (pip, offline, from the wheels)")
+        shutil.rmtree(linux_path(WIN_VENV), ignore_errors=True)
+        run_windows([str(WIN_PYTHON_DIR / "python.exe"), "-m", "venv", str(WIN_VENV)])
+        pip = [str(VENV_PYTHON), "-m", "pip", "--disable-pip-version-check", "install", "--quiet",
+               "--no-index", "--find-links", windows_path(WHEELS)]
+        run_windows([*pip, "--require-hashes", "-r", windows_path(REQUIREMENTS)])
+        run_windows([*pip, "--no-deps", "--no-build-isolation", "--editable", windows_path(ROOT)])
+
+
+def setup() -> None:
+    check_tools()
+    make_prefix()
+    install_python()
+    install_icu()
+    install_prng()
+    install_poppler()
+    fetch_wheels()
+    make_venv()
+
+
+# --- the lock file -------------------------------------------------------------------------------
+
+def lock() -> None:
+    """Pin every wheel the project, its test and build extras and the editable build need.
+
+    Resolved by Windows pip (pip on Linux would judge `sys_platform == "win32"` markers by
+    Linux and leave out colorama, pefile, pywin32-ctypes); fetched later by Linux pip.
+    """
+    import json
+    import tomllib
+
+    check_tools()
+    make_prefix()
+    install_python()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    wanted = list(project["project"]["dependencies"])
+    for extra in ("test", "build"):
+        wanted += project["project"]["optional-dependencies"][extra]
+    wanted += project["build-system"]["requires"] + ["pip"]
+    with tempfile.TemporaryDirectory(dir=HOME) as folder:
+        report = Path(folder) / "report.json"
+        run_windows([str(WIN_PYTHON_DIR / "python.exe"), "-m", "pip", "--disable-pip-version-check", "install",
+                     "--quiet", "--dry-run", "--ignore-installed", "--only-binary=:all:",
+                     "--report", windows_path(report), *wanted])
+        resolved = json.loads(report.read_text(encoding="utf-8"))["install"]
+    lines = []
+    for item in sorted(resolved, key=lambda item: item["metadata"]["name"].lower()):
+        name = item["metadata"]["name"].lower().replace("_", "-")
+        sha = item["download_info"]["archive_info"]["hashes"]["sha256"]
+        lines.append(f"{name}=={item['metadata']['version']} --hash=sha256:{sha}")
+    header = ("# Exact win_amd64 wheels for the Windows venv of `make windows-test` (packaging/windows/wine.py).\n"
+              "# Made by `python packaging/windows/wine.py lock` from pyproject.toml; every file hash-checked.\n")
+    REQUIREMENTS.write_text(header + "\n".join(lines) + "\n")
+    say(f"{REQUIREMENTS.relative_to(ROOT)}: {len(lines)} wheels")
+
+
+# --- running -------------------------------------------------------------------------------------
+
+@contextmanager
+def virtual_screen():
+    """An Xvfb display for Qt's `windows` platform (Wine draws its windows through X11)."""
+    if shutil.which("Xvfb") is None:
+        raise SystemExit(f"[wine] Xvfb is missing: apt-get install -y {DEBIAN_PACKAGES}")
+    read, write = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+                              pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as handle:
+        number = handle.readline().strip()
+    try:
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test(platform: str, pytest_args: list[str]) -> int:
+    setup()
+    args = [str(VENV_PYTHON), "-m", "pytest", "-p", "no:cacheprovider", *pytest_args]
+    if platform == "offscreen":
+        return run_windows(args, env=qt_platform(wine_env(), "offscreen"), check=False)
+    with virtual_screen() as display:
+        return run_windows(args, env=qt_platform(wine_env(display), "windows"), check=False)
+
+
+def qt_platform(env: dict[str, str], name: str) -> dict[str, str]:
+    # Wine drops the host's QT_* variables (so Linux Qt settings do not reach Windows programs);
+    # a variable is passed on under its own name when prefixed with WINE.
+    env["WINEQT_QPA_PLATFORM"] = name
+    return env
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("setup")
+    commands.add_parser("lock")
+    tests = commands.add_parser("test")
+    tests.add_argument("--platform", choices=("offscreen", "windows"), default="offscreen",
+                       help="Qt platform: offscreen, or windows (real Win32 windows on an Xvfb screen)")
+    commands.add_parser("python")
+    commands.add_parser("run")
+    # Whatever follows goes to pytest, Python or the program untouched (options included).
+    options, rest = parser.parse_known_args(argv)
+    if rest and options.command not in ("test", "python", "run"):
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    if options.command == "setup":
+        setup()
+    elif options.command == "lock":
+        lock()
+    elif options.command == "test":
+        return test(options.platform, rest)
+    elif options.command == "python":
+        setup()
+        return run_windows([str(VENV_PYTHON), *rest], check=False)
+    elif options.command == "run":
+        check_tools()
+        make_prefix()
+        return run_windows(rest, check=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
