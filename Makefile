@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_REGISTER ?= demo-register
 
-.PHONY: run test reliability bench i18n dist dist-smoke dist-tar clean screenshots
+.PHONY: run test reliability bench i18n dist dist-smoke dist-tar clean screenshots windows-test windows-dist windows-smoke windows-clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -38,7 +38,7 @@ bench: $(STAMP)
 
 i18n: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location --sort-output --omit-header -o resources/locale/tuvan.pot .
-	$(VENV)/bin/pybabel update -i resources/locale/tuvan.pot -d resources/locale -D tuvan -l vi --no-fuzzy-matching --omit-header --width 0
+	$(VENV)/bin/pybabel update -i resources/locale/tuvan.pot -d resources/locale -D tuvan -l vi --no-fuzzy-matching --width 0
 	$(VENV)/bin/pybabel compile -d resources/locale -D tuvan --statistics
 
 # Packaged program (docs/packaging.md): `make dist` -> dist/tuvan/ (PyInstaller, one folder);
@@ -60,6 +60,19 @@ dist-smoke: dist
 
 dist-tar: dist
 	sh packaging/linux/make_tarball.sh dist/tuvan $(VERSION) dist
+
+# Windows on this Linux machine (docs/packaging.md): Wine with a Windows CPython and the win_amd64
+# wheels, cached in .wine/ (`make windows-clean` removes it). Needs Debian's wine, wine64, xvfb,
+# osslsigncode and binutils-mingw-w64-x86-64 (.ci/run installs them).
+WINE := $(PY) packaging/windows/wine.py
+
+# The whole suite under Windows Python: offscreen, then the GUI tests again in real Win32 windows.
+windows-test: $(STAMP)
+	$(WINE) test -q tests/unit tests/integration tests/gui tests/reliability
+	$(WINE) test --platform windows -q tests/gui
+
+windows-clean:
+	rm -rf .wine
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -25,6 +25,10 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("home")
     for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(name, str(home / name.lower()))
+    # Windows: platformdirs asks the system for the known folders unless these override them.
+    for name in ("APPDATA", "LOCAL_APPDATA"):
+        monkeypatch.setenv(f"WIN_PD_OVERRIDE_{name}", str(home / name.lower()))
+        monkeypatch.setenv(name.replace("_", ""), str(home / name.lower()))
     from app.core.i18n import set_language
 
     set_language("vi")
@@ -94,3 +98,39 @@ def run_cli(*args: str, env: dict | None = None, input: str | None = None):
         [sys.executable, "-m", "app", *args], cwd=ROOT, env=full_env,
         capture_output=True, text=True, encoding="utf-8", input=input, timeout=120,
     )
+
+
+HOLDER = r"""
+import sys
+from app.store.register import unlock
+from app.store.register_lock import claim_alone, claim_window
+root, how = sys.argv[1], sys.argv[2]
+if how == "open":
+    held = unlock(root, None, sys.argv[3])
+elif how == "window":
+    held = claim_window(root)
+else:
+    held = claim_alone(root)
+print("held", flush=True)
+sys.stdin.read()  # until the test closes our stdin (or kills us)
+"""
+
+
+class OtherProgram:
+    """Another Tư Vấn program holding the register at `root` open, as a window or as alone."""
+
+    def __init__(self, root: Path, how: str) -> None:
+        import subprocess
+
+        self.process = subprocess.Popen([sys.executable, "-c", HOLDER, str(root), how, PASSPHRASE], cwd=ROOT,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        text=True, encoding="utf-8")
+        line = self.process.stdout.readline()
+        assert line.strip() == "held", self.process.stderr.read()
+
+    def end(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            self.process.stdin.close()
+        self.process.wait(timeout=60)

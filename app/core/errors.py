@@ -69,6 +69,21 @@ class RegisterDamaged(UserError):
     template = N_("The register at {path} is damaged or is not a Tư Vấn register ({detail}). Restore the latest backup.")
 
 
+class RegisterInWindow(UserError):
+    template = N_("This register is already open in another Tư Vấn window (on the computer {computer}, since {since}). "
+                  "Switch to that window on the taskbar, or close it and start Tư Vấn again. Register: {path}")
+
+
+class RegisterInUse(UserError):
+    template = N_("The register {path} is open in another Tư Vấn window or command. Close every other Tư Vấn "
+                  "window and command that uses it, then try again. Nothing was changed.")
+
+
+class RegisterBusy(UserError):
+    template = N_("The register {path} is being re-keyed or restored by another Tư Vấn program. Wait until it has "
+                  "finished, then try again.")
+
+
 class RegisterTooNew(UserError):
     template = N_("This register was written by a newer version of Tư Vấn (schema {found}, this program knows {known}). Install the newer version to open it.")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from app.core.errors import RegisterInWindow
 from app.core.i18n import _, current_language, set_language
 from app.gui.activities_view import ActivitiesView
 from app.gui.errors import show_error
@@ -32,6 +33,7 @@ from app.gui.unlock_window import UnlockWindow
 from app.store import backup
 from app.store.machine_config import MachineConfig
 from app.store.register import RegisterPaths
+from app.store.register_lock import Claim, claim_window
 
 
 class AppController(QObject):
@@ -51,13 +53,30 @@ class AppController(QObject):
         self.window: QWidget | None = None
         self.idle_timeout_ms: int | None = None  # tests shorten it; None = the register setting
         self.recovery_dialog: RecoveryKeyDialog | None = None  # after re-keying
+        self.window_claim: Claim | None = None  # this window's register; one window per register
 
     # --- windows --------------------------------------------------------------
-    def start(self) -> None:
+    def start(self) -> bool:
+        """Show the first window; False (after saying why) when another window has the register."""
+        from PySide6.QtWidgets import QMessageBox
+
+        try:
+            self._claim(self.root)
+        except RegisterInWindow as error:
+            QMessageBox.warning(None, _("Tư Vấn"), error.message)
+            return False
         if RegisterPaths(self.root).exists():
             self.show_unlock()
         else:
             self.show_setup()
+        return True
+
+    def _claim(self, root: Path) -> None:
+        """Hold the window claim of `root` (raises RegisterInWindow); give up the previous one."""
+        claim = claim_window(root)
+        old, self.window_claim = self.window_claim, claim
+        if old is not None:
+            old.release()
 
     def _replace(self, window: QWidget) -> None:
         old, self.window = self.window, window
@@ -81,6 +100,7 @@ class AppController(QObject):
 
     def _created(self, register) -> None:
         self.root = register.paths.root
+        self._claim(self.root)
         self._opened(register)
 
     def show_unlock(self) -> None:
@@ -157,6 +177,11 @@ class AppController(QObject):
                              progress_parent=self.window)
 
     def _restore_into(self, root) -> None:
+        try:
+            self._claim(Path(root))
+        except RegisterInWindow as error:
+            show_error(self.window, error)
+            return
         self.root = Path(root)
         self.open_restore()
 
@@ -175,6 +200,11 @@ class AppController(QObject):
             return root
 
         def done(opened) -> None:
+            try:
+                self._claim(opened)
+            except RegisterInWindow as error:
+                show_error(self.window, error)
+                return
             self.root, self.login = opened, "admin"
             self.show_unlock()
             QMessageBox.information(self.window, _("Tư Vấn"), _(
@@ -240,6 +270,9 @@ class AppController(QObject):
             self.session.close()
             self.session = None
         self.runner.shutdown()
+        if self.window_claim is not None:  # after the worker closed the register
+            self.window_claim.release()
+            self.window_claim = None
 
     def _stop_backups(self) -> None:
         if self.backups is not None:

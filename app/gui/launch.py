@@ -71,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(args.register) if args.register else Path(config["last_register"] or default_register())
     controller = AppController(config, root, args.login)
     app.aboutToQuit.connect(controller.shutdown)
-    controller.start()
+    if not controller.start():
+        return 1
     if os.environ.get(EXIT_AFTER_START):
         _exit_after_start(app, controller)
     return app.exec()

@@ -29,6 +29,7 @@ from app.core.roles import Permission
 from app.store import migrations, settings as register_settings
 from app.store.connection import OperationalError, integrity_problems, open_keyed
 from app.store.files import atomic_writer, cannot_write, fsync_dir
+from app.store.register_lock import alone
 from app.store.vault import KeySlotFile
 
 FORMAT = 1
@@ -159,11 +160,17 @@ class RestoreResult:
 
 def restore_backup(backup: Path, root: Path, login: str | None, passphrase: str, *, replace_other: bool = False) -> RestoreResult:
     """Verify `backup` with a passphrase it knows, then make it the register at `root`."""
+    backup, root = Path(backup).absolute(), Path(root).absolute()
+    manifest = read_manifest(backup)
+    with alone(root):  # no other program may have the register at `root` open while it is replaced
+        return _restore(backup, root, manifest, login, passphrase, replace_other)
+
+
+def _restore(backup: Path, root: Path, manifest: BackupManifest, login: str | None, passphrase: str,
+             replace_other: bool) -> RestoreResult:
     from app.store.register import RegisterPaths
     from app.store.users import resolve_user_id
 
-    backup, root = Path(backup).absolute(), Path(root).absolute()
-    manifest = read_manifest(backup)
     root.parent.mkdir(parents=True, exist_ok=True)
     staging = root.parent / f".{root.name}.restoring-{uuid7()[-12:]}"
     staging.mkdir(mode=0o700)

@@ -33,6 +33,7 @@ from app.core.i18n import N_
 from app.store import audit, migrations, settings as register_settings
 from app.store.connection import database, open_keyed
 from app.store.files import fsync_dir
+from app.store.register_lock import Claim, claim_open
 from app.store.throttle import UnlockThrottle
 from app.store.vault import (
     KIND_RECOVERY,
@@ -89,8 +90,10 @@ class Register:
     check); in the GUI that is the one task-runner thread.
     """
 
-    def __init__(self, paths: RegisterPaths, conn, data_key: bytes, register_id: str, user: SignedInUser):
+    def __init__(self, paths: RegisterPaths, conn, data_key: bytes, register_id: str, user: SignedInUser,
+                 claim: Claim | None = None):
         self.paths = paths
+        self.claim = claim  # the "open" claim other programs see (app/store/register_lock.py)
         self.conn = conn
         self.data_key = data_key
         self.register_id = register_id
@@ -136,6 +139,9 @@ class Register:
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self.conn.close()
             self.conn = None
+        if self.claim is not None:
+            self.claim.release()
+            self.claim = None
 
     def __enter__(self) -> "Register":
         return self
@@ -243,7 +249,12 @@ def _connect(paths: RegisterPaths, data_key: bytes):
 
 
 def _open(paths: RegisterPaths, data_key: bytes, register_id: str, user_id: str) -> Register:
-    conn = _connect(paths, data_key)
+    claim = claim_open(paths.root)
+    try:
+        conn = _connect(paths, data_key)
+    except BaseException:
+        claim.release()
+        raise
     try:
         stored_id = conn.execute(
             "SELECT value FROM register_info WHERE key = 'register_id'"
@@ -261,8 +272,9 @@ def _open(paths: RegisterPaths, data_key: bytes, register_id: str, user_id: str)
         user = SignedInUser(row[0], row[1], row[2], Role(row[3]))
     except BaseException:
         conn.close()
+        claim.release()
         raise
-    return Register(paths, conn, data_key, register_id, user)
+    return Register(paths, conn, data_key, register_id, user, claim)
 
 
 def _has_table(conn, name: str) -> bool:
@@ -325,11 +337,12 @@ def unlock_with_recovery_key(root: Path, recovery_key: str, login: str | None, n
         throttle.failed()
         raise
     throttle.succeeded()
-    conn = _connect(paths, data_key)
-    try:
-        user_id = users.resolve_user_id(conn, login)
-    finally:
-        conn.close()
+    with claim_open(paths.root):
+        conn = _connect(paths, data_key)
+        try:
+            user_id = users.resolve_user_id(conn, login)
+        finally:
+            conn.close()
     register = _open(paths, data_key, slots.register_id, user_id)
     try:
         with register.transaction():

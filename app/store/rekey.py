@@ -32,6 +32,7 @@ from app.core.roles import Permission, Role
 from app.store import audit, backup
 from app.store.connection import integrity_problems, open_keyed
 from app.store.files import fsync_dir, fsync_file
+from app.store.register_lock import alone
 from app.store.vault import (
     KIND_RECOVERY,
     KIND_USER,
@@ -61,8 +62,16 @@ def _sidecars(db: Path) -> list[Path]:
 
 
 def rekey(register, passphrase: str) -> RekeyResult:
-    """Re-encrypt the register under a new random key. The register is closed afterwards."""
+    """Re-encrypt the register under a new random key. The register is closed afterwards.
+
+    Only while no other program has it open: one still writing to the old file would lose its work.
+    """
     register.require(Permission.MANAGE_USERS)
+    with alone(register.paths.root):
+        return _rekey(register, passphrase)
+
+
+def _rekey(register, passphrase: str) -> RekeyResult:
     slots = register.load_slots()
     # The administrator proves the passphrase again: it becomes the only one that opens the register.
     slots.user_slot(register.user.login).open(register.register_id, normalize(passphrase).encode())

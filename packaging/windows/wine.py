@@ -165,6 +165,11 @@ def make_prefix() -> None:
             subprocess.run(["wineboot", "--init"], env=wine_env(), check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             subprocess.run(["wineserver", "--wait"], env=wine_env(), check=True)
+            # Wine 8's mscms.dll has WcsCreateIccProfile only as a stub that aborts the program, and
+            # Qt's `windows` platform calls it for a screen with a colour profile: the prefix's screen
+            # gets none (Qt then takes sRGB, as for most monitors). docs/packaging.md, "Wine defects".
+            for profile in (PREFIX / "drive_c" / "windows" / "system32" / "spool" / "drivers" / "color").glob("*.icm"):
+                profile.unlink()
 
 
 def pip_download(*args: str) -> None:

@@ -7,6 +7,7 @@ from app.gui.main_window import MainWindow
 from app.gui.setup_wizard import SetupWizard
 from app.gui.unlock_window import UnlockWindow
 from app.store.register import unlock
+from tests.conftest import OtherProgram
 from tests.gui.conftest import type_text, unlock_as
 
 
@@ -148,3 +149,28 @@ def test_widgets_cannot_run_sql_on_the_gui_thread(qtbot, make_controller, closed
     done = []
     controller.session.run(lambda reg: reg.conn.execute("SELECT count(*) FROM users").fetchone()[0], done.append)
     qtbot.waitUntil(lambda: done == [1])
+
+
+def test_a_second_window_on_the_same_register_says_so_and_does_not_start(qtbot, tmp_path, closed_register,
+                                                                         _no_modal_boxes):
+    from app.gui.controller import AppController
+    from app.gui.launch import make_app
+    from app.store.machine_config import MachineConfig
+
+    root, _recovery = closed_register
+    first = OtherProgram(root, "window")  # another Tư Vấn already shows this register
+    try:
+        make_app([])
+        controller = AppController(MachineConfig(tmp_path / "config.json"), root)
+        assert controller.start() is False
+        assert controller.window is None  # no unlock window: nobody types a passphrase in vain
+        (kind, args), = _no_modal_boxes
+        assert kind == "warning" and "đang được mở ở một cửa sổ Tư Vấn khác" in args[2]
+    finally:
+        first.end()
+    controller = AppController(MachineConfig(tmp_path / "config.json"), root)
+    try:
+        assert controller.start() is True and isinstance(controller.window, UnlockWindow)
+    finally:
+        controller.shutdown()
+        controller.window.close()

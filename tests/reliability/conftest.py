@@ -10,12 +10,18 @@ from __future__ import annotations
 import json
 import os
 import platform
+import signal
+import sys
 import time
 from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+
+# kill -9: Popen.kill() sends SIGKILL on POSIX and calls TerminateProcess on Windows, which likewise
+# ends the program at once with no chance to clean up; the exit code that says it was killed:
+KILLED = 1 if sys.platform == "win32" else -signal.SIGKILL
 
 COLUMNS = ("trials", "committed", "lost", "corrupted", "partial", "crashes")
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import errno
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -93,7 +92,7 @@ def test_kill_9_during_an_operation_loses_nothing_committed(point, operation, tm
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         assert child.stdout.readline().strip() == "ready", child.stderr.read()
         time.sleep(rng.uniform(0.02, window))
-        child.send_signal(signal.SIGKILL)
+        child.kill()
         done, _err = child.communicate()
         finished = len([line for line in done.split() if line.isdigit()])
         after = _counts(root)
@@ -129,7 +128,7 @@ def _one_operation_seconds(root, operation: str, out: Path, env: dict) -> float:
     started = time.perf_counter()
     assert child.stdout.readline().strip() == "1", child.stderr.read()
     seconds = time.perf_counter() - started
-    child.send_signal(signal.SIGKILL)
+    child.kill()
     child.communicate()
     return seconds
 
