@@ -71,6 +71,17 @@ windows-test: $(STAMP)
 	$(WINE) test -q tests/unit tests/integration tests/gui tests/reliability
 	$(WINE) test --platform windows -q tests/gui
 
+# PyInstaller under Wine -> dist/windows/tuvan/, then the NSIS installer (Debian's makensis) ->
+# dist/tuvan-$(VERSION)-windows-x64-setup.exe; prints both sizes against their targets.
+windows-dist: $(STAMP)
+	$(PY) packaging/windows/installer.py
+
+# Silent install into a fresh prefix, the program used from the command line and the GUI
+# (screenshots docs/screenshots/windows-*.png), upgrade, refusals, silent uninstall.
+windows-smoke: $(STAMP)
+	@test -f dist/tuvan-$(VERSION)-windows-x64-setup.exe || $(MAKE) windows-dist
+	$(PY) packaging/windows/smoke.py
+
 windows-clean:
 	rm -rf .wine
 

@@ -76,8 +76,8 @@ def assert_owner_only(path: Path) -> None:
 def poppler(tool: str) -> str:
     """A poppler tool (pdftotext, pdfinfo) to read back a PDF the program wrote.
 
-    Under Wine the host's Linux tools serve (Wine starts Unix programs from Windows ones):
-    packaging/windows/wine.py names their folder in TUVAN_POPPLER.
+    Under Wine, packaging/windows/wine.py installs poppler for Windows and names its folder in
+    TUVAN_POPPLER.
     """
     import shutil
 

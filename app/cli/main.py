@@ -17,6 +17,7 @@ from app.cli import (
     report_commands, sync_commands, user_commands,
 )
 from app.cli.console import use_utf8_when_redirected
+from app.core.program_mark import mark_running
 from app.cli.context import CommandBuilder
 from app.store.machine_config import default_register
 from app.core.errors import UserError
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     use_utf8_when_redirected()
+    mark_running()
     set_language(_language_from(argv))
     parser = build_parser()
     args = parser.parse_args(argv)

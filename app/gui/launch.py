@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app.core.i18n import LANGUAGES, _, set_language
 from app.core.logs import setup_logging
+from app.core.program_mark import mark_running
 from app.store.machine_config import MachineConfig
 
 
@@ -60,6 +61,7 @@ def _icon(app) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    mark_running()
     config = MachineConfig()
     args = _arguments(argv)
     set_language(args.lang or config["language"])

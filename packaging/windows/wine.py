@@ -51,7 +51,7 @@ WIN_PLATFORM = ["--platform", "win_amd64", "--python-version", "3.11", "--implem
 # The interpreter's own files, signed by the Python Software Foundation (checked after unpacking).
 SIGNED_BY_PSF = ("python.exe", "pythonw.exe", "python3.dll", "python311.dll", "DLLs/*.pyd", "DLLs/*.dll")
 PSF = "O=Python Software Foundation"
-DEBIAN_PACKAGES = "wine wine64 xvfb osslsigncode binutils-mingw-w64-x86-64"
+DEBIAN_PACKAGES = "wine wine64 xvfb xdotool osslsigncode binutils-mingw-w64-x86-64 nsis npm locales"
 MINGW = "x86_64-w64-mingw32-"
 
 
@@ -61,10 +61,10 @@ def say(text: str) -> None:
 
 # --- the prefix's environment ------------------------------------------------------------------
 
-def wine_env(display: str | None = None) -> dict[str, str]:
+def wine_env(display: str | None = None, prefix: Path = PREFIX) -> dict[str, str]:
     env = dict(os.environ)
     env.update({
-        "WINEPREFIX": str(PREFIX),
+        "WINEPREFIX": str(prefix),
         "WINEARCH": "win64",
         "WINEDEBUG": os.environ.get("WINEDEBUG", "-all"),
         # No Mono/Gecko download prompts; no Linux menu entries for shortcuts made in the prefix.
@@ -85,18 +85,18 @@ def wine_env(display: str | None = None) -> dict[str, str]:
     return env
 
 
-def windows_path(path: Path) -> str:
+def windows_path(path: Path, prefix: Path = PREFIX) -> str:
     """The Windows name of a Linux path (Wine maps / to drive Z:)."""
     path = Path(path).resolve()
-    drive_c = (PREFIX / "drive_c").resolve()
+    drive_c = (prefix / "drive_c").resolve()
     if path.is_relative_to(drive_c):
         return str(PureWindowsPath("C:\\", *path.relative_to(drive_c).parts))
     return "Z:\\" + "\\".join(path.parts[1:])
 
 
-def linux_path(path: PureWindowsPath) -> Path:
+def linux_path(path: PureWindowsPath, prefix: Path = PREFIX) -> Path:
     assert path.drive.upper() == "C:", path
-    return PREFIX / "drive_c" / Path(*path.parts[1:])
+    return prefix / "drive_c" / Path(*path.parts[1:])
 
 
 def run_windows(argv: list[str], *, env: dict[str, str] | None = None, cwd: Path = ROOT,
@@ -146,11 +146,25 @@ def step(name: str, key: str):
 
 
 def check_tools() -> None:
-    tools = ("wine", "wineserver", "osslsigncode", "npm", *(MINGW + tool for tool in ("as", "ld", "dlltool", "objdump")))
+    tools = ("wine", "wineserver", "osslsigncode", "npm", "Xvfb", "xdotool", "makensis", *(MINGW + tool for tool in ("as", "ld", "dlltool", "objdump")))
     missing = [tool for tool in tools if shutil.which(tool) is None]
     if missing:
         raise SystemExit(f"[wine] missing {', '.join(missing)}: install them with\n"
                          f"    apt-get install -y {DEBIAN_PACKAGES}\n(.ci/run does this itself)")
+    vietnamese_locale()
+
+
+def vietnamese_locale() -> None:
+    """Wine reads Unix text (user name, environment, arguments) in the Unix locale's charset; without
+    vi_VN.UTF-8 on the system that is ASCII, and "Nguyễn" arrives garbled (docs/packaging.md)."""
+    listed = subprocess.run(["locale", "-a"], capture_output=True, text=True).stdout.lower().split()
+    if "vi_vn.utf8" in listed:
+        return
+    if shutil.which("localedef") is None or os.geteuid() != 0:
+        raise SystemExit("[wine] the vi_VN.UTF-8 locale is missing: as root, apt-get install -y locales && "
+                         "localedef -i vi_VN -c -f UTF-8 vi_VN.UTF-8")
+    say("generating the vi_VN.UTF-8 locale (localedef)")
+    subprocess.run(["localedef", "-i", "vi_VN", "-c", "-f", "UTF-8", "vi_VN.UTF-8"], check=True)
 
 
 def make_prefix() -> None:
@@ -162,14 +176,36 @@ def make_prefix() -> None:
             STAMPS.mkdir(parents=True, exist_ok=True)
             for stamp in STAMPS.iterdir():
                 stamp.unlink()
-            subprocess.run(["wineboot", "--init"], env=wine_env(), check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            subprocess.run(["wineserver", "--wait"], env=wine_env(), check=True)
-            # Wine 8's mscms.dll has WcsCreateIccProfile only as a stub that aborts the program, and
-            # Qt's `windows` platform calls it for a screen with a colour profile: the prefix's screen
-            # gets none (Qt then takes sRGB, as for most monitors). docs/packaging.md, "Wine defects".
-            for profile in (PREFIX / "drive_c" / "windows" / "system32" / "spool" / "drivers" / "color").glob("*.icm"):
-                profile.unlink()
+            boot_prefix(PREFIX)
+
+
+def boot_prefix(prefix: Path) -> None:
+    subprocess.run(["wineboot", "--init"], env=wine_env(prefix=prefix), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(["wineserver", "--wait"], env=wine_env(prefix=prefix), check=True)
+    # Wine 8's mscms.dll has WcsCreateIccProfile only as a stub that aborts the program, and
+    # Qt's `windows` platform calls it for a screen with a colour profile: the prefix's screen
+    # gets none (Qt then takes sRGB, as for most monitors). docs/packaging.md, "Wine defects".
+    for profile in (system32(prefix) / "spool" / "drivers" / "color").glob("*.icm"):
+        profile.unlink()
+    # Debian's Wine has no Tahoma, Windows' dialog font ("MS Shell Dlg"), and Qt then falls back to a
+    # math font; Liberation Sans (metric-compatible with Arial) stands in for it, as Segoe UI on
+    # Windows 10/11. Only the look of screenshots depends on this.
+    subprocess.run(["wine", "reg", "add", r"HKCU\Software\Wine\Fonts\Replacements", "/v", "Tahoma", "/d",
+                    "Liberation Sans", "/f"], env=wine_env(prefix=prefix), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(["wineserver", "--wait"], env=wine_env(prefix=prefix), check=True)
+
+
+def system32(prefix: Path = PREFIX) -> Path:
+    return prefix / "drive_c" / "windows" / "system32"
+
+
+def copy_shims(prefix: Path) -> None:
+    """Give another prefix what Wine lacks and the program needs (built by install_icu, install_prng)."""
+    for dll in system32().glob("*.dll"):
+        if re.fullmatch(r"(icuuc|icu(uc|dt)\d+|bcryptprimitives)\.dll", dll.name, re.I):
+            shutil.copy2(dll, system32(prefix) / dll.name)
 
 
 def pip_download(*args: str) -> None:
@@ -230,19 +266,19 @@ def install_icu() -> None:
         folder = DOWNLOADS / "icu"
         shutil.rmtree(folder, ignore_errors=True)
         pip_download(*WIN_PLATFORM, "--no-deps", "--require-hashes", "-r", str(ICU_PIN), "-d", str(folder))
-        system32 = PREFIX / "drive_c" / "windows" / "system32"
+        system = system32()
         with zipfile.ZipFile(next(folder.glob("*.whl"))) as wheel:
             libraries = [name for name in wheel.namelist() if re.fullmatch(r"icu/icu(uc|dt)\d+\.dll", name)]
             for name in libraries:
-                (system32 / Path(name).name).write_bytes(wheel.read(name))
-        versioned = next(system32 / Path(name).name for name in libraries if "icuuc" in name)
+                (system / Path(name).name).write_bytes(wheel.read(name))
+        versioned = next(system / Path(name).name for name in libraries if "icuuc" in name)
         suffix = "_" + re.search(r"(\d+)", versioned.name).group(1)
         table = subprocess.run([MINGW + "objdump", "-p", str(versioned)], capture_output=True, text=True, check=True)
         names = re.findall(rf"^\s*\[\s*\d+\] ([A-Za-z_]\w*){suffix}$", table.stdout, re.M)
         definition = folder / "icuuc.def"
         definition.write_text("LIBRARY icuuc.dll\nEXPORTS\n" + "".join(
             f"    {name} = {versioned.stem}.{name}{suffix}\n" for name in names))
-        link_dll(system32 / "icuuc.dll", definition)
+        link_dll(system / "icuuc.dll", definition)
         say(f"icuuc.dll forwards {len(names)} functions to {versioned.name}")
 
 
@@ -259,7 +295,7 @@ def install_prng() -> None:
         subprocess.run([MINGW + "as", "-o", str(folder / "prng.o"), str(source)], check=True)
         subprocess.run([MINGW + "dlltool", "-d", str(folder / "bcrypt.def"), "-l", str(folder / "libbcrypt.a")],
                        check=True)
-        target = PREFIX / "drive_c" / "windows" / "system32" / "bcryptprimitives.dll"
+        target = system32() / "bcryptprimitives.dll"
         link_dll(target, folder / "prng.o", folder / "bcryptprimitives.def", folder / "libbcrypt.a")
         probe = ("import ctypes; b = (ctypes.c_ubyte * 4096)(); "
                  "ok = ctypes.WinDLL('bcryptprimitives').ProcessPrng(b, len(b)); "

@@ -174,3 +174,18 @@ def test_a_second_window_on_the_same_register_says_so_and_does_not_start(qtbot, 
     finally:
         controller.shutdown()
         controller.window.close()
+
+
+def test_the_window_font_has_vietnamese_letters(qtbot):
+    """Whatever the system's UI font, the one in use draws every Vietnamese letter (Wine's has none)."""
+    from PySide6.QtGui import QFontDatabase, QFontInfo, QFontMetrics
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui.launch import make_app
+
+    make_app([])
+    font = QApplication.font()
+    family = QFontInfo(font).family()
+    assert QFontDatabase.WritingSystem.Vietnamese in QFontDatabase.writingSystems(family), family
+    metrics = QFontMetrics(font)
+    assert all(metrics.inFontUcs4(ord(letter)) for letter in "ăâđêôơưẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸ")
