@@ -140,6 +140,17 @@ class DiskFull(UserError):
                   "another drive, then try again.")
 
 
+class PathTooLong(UserError):
+    template = N_("The folder or file name {path} is too long for this computer. Nothing was written. Choose a "
+                  "folder with a shorter name, closer to the top of the drive (for example D:\\TuVan), then try "
+                  "again.")
+
+
+class FileInUse(UserError):
+    template = N_("The file {path} is open in another program (Excel, a PDF reader…). Nothing was written. Close "
+                  "it there, or choose another file name, then try again.")
+
+
 class CannotWrite(UserError):
     template = N_("The file {path} could not be written ({reason}). Nothing was written. Check that the drive is "
                   "plugged in and not write-protected.")

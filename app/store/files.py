@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from app.core.errors import CannotWrite, DiskFull, UserError
+from app.core.errors import CannotWrite, DiskFull, FileInUse, PathTooLong, UserError
 
 
 FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
@@ -20,6 +22,11 @@ def cannot_write(path: Path, error: OSError) -> UserError:
     """The person-facing form of a failed write: a full disk (or USB stick) says so."""
     if error.errno in FULL:
         return DiskFull(path=str(path))
+    # Linux: a name over 255 bytes (Vietnamese letters take 2-3 each); Windows: over MAX_PATH (260)
+    # where long paths are not enabled, which it reports as "path not found" or error 206.
+    if error.errno == errno.ENAMETOOLONG or getattr(error, "winerror", None) == 206 or (
+            sys.platform == "win32" and isinstance(error, FileNotFoundError) and len(str(path)) >= 248):
+        return PathTooLong(path=str(path))
     return CannotWrite(path=str(path), reason=error.strerror or str(error))
 
 
@@ -41,14 +48,29 @@ def atomic_writer(path: Path, mode: int = 0o600) -> Iterator[BinaryIO]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp_name, path)
+        replace(temp_name, path)
     except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
+        if isinstance(error, PermissionError) and sys.platform == "win32" and path.exists():
+            raise FileInUse(path=str(path)) from error
         if isinstance(error, OSError):
             raise cannot_write(path, error) from error
         raise
     fsync_dir(path.parent)
+
+
+def replace(source: str, target: Path, attempts: int = 5) -> None:
+    """os.replace, retried on Windows for about a second: a virus scanner or the search indexer
+    holds a new file for a moment, while a file open in Excel stays held (then FileInUse)."""
+    for attempt in range(attempts):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if sys.platform != "win32" or attempt == attempts - 1:
+                raise
+            time.sleep(0.1 * (attempt + 1))
 
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from app import __version__
 from app.core.clock import utc_stamp
 from app.core.errors import (
+    PathTooLong,
     PermissionDenied,
     RegisterDamaged,
     RegisterExists,
@@ -32,7 +33,7 @@ from app.core.unit import RegisterRole, Unit, check_login, check_required
 from app.core.i18n import N_
 from app.store import audit, migrations, settings as register_settings
 from app.store.connection import database, open_keyed
-from app.store.files import fsync_dir
+from app.store.files import cannot_write, fsync_dir
 from app.store.register_lock import Claim, claim_open
 from app.store.throttle import UnlockThrottle
 from app.store.vault import (
@@ -172,13 +173,23 @@ def create_register(
     interrupted creation never leaves a half-made register at `root`.
     """
     root = Path(root).absolute()
-    _check_free(root)
+    try:
+        _check_free(root)
+    except OSError as error:  # a name too long for this system, a drive that is gone
+        raise cannot_write(root, error) from error
     login = check_login(admin_login)
     full_name = check_required(admin_full_name, N_("Full name"))
     passphrase = check_new(passphrase)
-    root.parent.mkdir(parents=True, exist_ok=True)
     staging = root.parent / f".{root.name}.creating-{os.getpid()}-{uuid7()[-8:]}"
-    staging.mkdir(mode=0o700)
+    # SQLite opens no file whose name passes 512 bytes (its SQLITE_MAX_PATHNAME), after the folder
+    # was made: refuse such a folder first. Vietnamese letters take two or three bytes each.
+    if len(os.fsencode(str(staging / "register.db-journal"))) > 500:
+        raise PathTooLong(path=str(root))
+    try:
+        root.parent.mkdir(parents=True, exist_ok=True)
+        staging.mkdir(mode=0o700)
+    except OSError as error:
+        raise cannot_write(root, error) from error
     try:
         register_id = uuid7()
         data_key = os.urandom(32)
