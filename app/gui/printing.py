@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QWidget
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app.core.i18n import _
 
 
 MAX_DPI = 300
@@ -40,7 +44,17 @@ def render_pdf(printer: QPrinter, pdf: bytes) -> int:
     return pages
 
 
+def printers_set_up() -> bool:
+    return bool(QPrinterInfo.availablePrinters())
+
+
 def print_pdf(parent: QWidget, pdf: bytes, title: str) -> bool:
+    if sys.platform == "win32" and not printers_set_up():
+        # Windows' print dialog does not even open without a printer: the click would do nothing.
+        QMessageBox.warning(parent, _("Tư Vấn"), _(
+            "This computer has no printer set up, not even “Microsoft Print to PDF”. Add one in Windows' "
+            "Settings (Printers & scanners), or save the document as a PDF and print it on another computer."))
+        return False
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(title)
     printer.setFullPage(True)

@@ -179,6 +179,7 @@ def test_a_month_on_screen_drilled_exported_printed_closed_and_amended(qtbot, ma
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(QPrintDialog, "exec", accept)
+    monkeypatch.setattr("app.gui.printing.printers_set_up", lambda: True)  # Wine has none
     qtbot.mouseClick(view.print_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: printed.exists() and "máy in" in view.message.text(), timeout=15000)
     assert _pdf_pages(printed.read_bytes()) >= 1
