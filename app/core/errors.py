@@ -56,6 +56,11 @@ class RegisterNotFound(UserError):
     template = N_("No register was found at {path}. Check the folder, or create a new register with the setup wizard or 'tuvan init'.")
 
 
+class RegisterDriveMissing(RegisterNotFound):
+    template = N_("The drive {drive} of the register {path} is not on this computer: a USB stick or network drive "
+                  "may have been removed. Plug it in again, then try again. Nothing was changed.")
+
+
 class RegisterExists(UserError):
     template = N_("A register already exists at {path}. Choose another folder.")
 

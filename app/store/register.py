@@ -18,6 +18,7 @@ from app import __version__
 from app.core.clock import utc_stamp
 from app.core.errors import (
     PathTooLong,
+    RegisterDriveMissing,
     PermissionDenied,
     RegisterDamaged,
     RegisterExists,
@@ -297,6 +298,9 @@ def _has_table(conn, name: str) -> bool:
 def register_paths(root: Path) -> RegisterPaths:
     paths = RegisterPaths(Path(root).absolute())
     if not paths.exists():
+        drive = Path(paths.root.anchor)
+        if paths.root.drive and not drive.exists():  # Windows: a removed USB stick, an unmapped letter
+            raise RegisterDriveMissing(path=str(paths.root), drive=str(drive))
         raise RegisterNotFound(path=str(paths.root))
     return paths
 

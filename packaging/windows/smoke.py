@@ -185,6 +185,13 @@ def district_work() -> None:
           passphrase=DISTRICT_PASSPHRASE)
     if "LX-CA" not in tuvan("receipt", "import", "--register", str(POINT), str(receipt)):
         fail("the point did not take the receipt")
+    backup = usb / "Sao lưu" / "Mỹ Hòa.tvbak"
+    tuvan("backup", "--register", str(POINT), "--out", str(backup))
+    if not host(backup).is_file() or b"Nguy" in host(backup).read_bytes():
+        fail(f"the backup on the USB stick {backup}")
+    gone = tuvan("check", "--register", "Q:\\Sổ đăng ký", expect=1)  # a register on a stick not plugged in
+    if "Ổ đĩa Q:\\" not in gone:
+        fail(f"a register on a removed drive: {gone}")
     say(f"bundle {PureWindowsPath(bundle).name} on E:\\ imported by the district (dry run, then once), receipt back")
 
 

@@ -126,3 +126,23 @@ def test_time_counts_in_ho_chi_minh_city_without_system_zoneinfo():
     assert (new_year.year, new_year.month, new_year.day, new_year.hour) == (2027, 1, 1, 0)  # a new month in Vietnam
     if sys.platform == "win32":
         assert not any(zoneinfo.TZPATH) or "Asia/Ho_Chi_Minh" in zoneinfo.available_timezones()
+
+
+def test_a_register_on_a_drive_that_was_removed(tmp_path):
+    """Windows: a register on a USB stick that is not plugged in names the drive; nothing is made."""
+    import string
+    from pathlib import Path
+
+    if sys.platform == "win32":
+        used = {letter for letter in string.ascii_uppercase if Path(f"{letter}:\\").exists()}
+        letter = next(letter for letter in reversed(string.ascii_uppercase) if letter not in used)
+        root = Path(f"{letter}:\\Sổ đăng ký Mỹ Hòa")
+    else:
+        root = tmp_path / "usb" / "Sổ đăng ký Mỹ Hòa"  # Linux: the stick's mount folder is gone
+    tried = run_cli("check", "--register", str(root), env=DEMO)
+    assert tried.returncode != 0 and "Traceback" not in tried.stderr
+    if sys.platform == "win32":
+        assert f"Ổ đĩa {letter}:\\" in tried.stderr and "cắm lại" in tried.stderr, tried.stderr
+    else:
+        assert "Không tìm thấy sổ đăng ký" in tried.stderr, tried.stderr
+    assert not root.exists()
