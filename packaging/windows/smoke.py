@@ -93,8 +93,14 @@ def program_digest() -> str:
     return "".join(digest(folder / name) for name in ("tuvan.exe", "tuvan-gui.exe", "uninstall.exe"))
 
 
-def register_digest(root: PureWindowsPath) -> str:
-    return digest(host(root) / "register.db")
+def registers_now() -> dict[PureWindowsPath, str]:
+    return {root: digest(host(root) / "register.db") for root in (POINT, DISTRICT)}
+
+
+def same_registers(before: dict[PureWindowsPath, str], during: str) -> None:
+    for root, was in registers_now().items():
+        if was != before[root]:
+            fail(f"{root} changed {during}")
 
 
 def installed_version() -> str:
@@ -279,7 +285,7 @@ def upgrade_and_refusals(earlier: Path, current: Path) -> None:
         fail(f"after the upgrade the installed version is {installed_version()!r}")
     if json_of(tuvan("check", "--register", str(POINT), "--json"))["counts"]["clients"] != 20:
         fail("the point register after the upgrade")
-    registers = {root: register_digest(root) for root in (POINT, DISTRICT)}  # (opening one writes its log)
+    registers = registers_now()  # after the check: opening a register writes its log
     install(current)  # the same installer again: a repair, nothing lost
     program = program_digest()
     install(earlier, expect=3)  # older over newer: refused
@@ -287,16 +293,14 @@ def upgrade_and_refusals(earlier: Path, current: Path) -> None:
         fail("the older installer changed the installed program")
     install(current, "/D=Q:\\TuVan", expect=5)  # a drive that is not there (removed USB stick)
     install(current, "/D=R:\\TuVan", expect=5)  # a folder nobody may write to (R: is Linux's /proc)
-    if host(PROGRAM).joinpath("tuvan.exe").is_file() is False:
+    if not host(PROGRAM).joinpath("tuvan.exe").is_file():
         fail("a refused install removed the program")
-    for root, before in registers.items():
-        if register_digest(root) != before:
-            fail(f"{root} changed while installers ran")
+    same_registers(registers, "while installers ran")
     say("upgrade kept the registers; a second run repaired; older installer, a missing drive and an unwritable folder refused")
 
 
 def uninstall() -> None:
-    registers = {root: register_digest(root) for root in (POINT, DISTRICT)}
+    registers = registers_now()
     code, out = wine_run([str(PROGRAM / "uninstall.exe"), "/S"])
     subprocess.run(["wineserver", "--wait"], env=env(), check=True)  # it runs from a copy in %TEMP%
     if code != 0:
@@ -308,9 +312,7 @@ def uninstall() -> None:
         fail("the uninstaller left its entry in the Apps list")
     if any(host(link).exists() for link in SHORTCUTS):
         fail("the uninstaller left a shortcut")
-    for root, before in registers.items():
-        if register_digest(root) != before:
-            fail(f"the uninstaller changed {root}")
+    same_registers(registers, "during the uninstall")
     say("silent uninstall removed the program and kept both registers")
 
 

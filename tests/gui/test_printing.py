@@ -39,7 +39,6 @@ def test_print_opens_the_print_dialog_or_says_there_is_no_printer(qtbot, unit, _
     if sys.platform == "win32" and not printers_set_up():
         (kind, args), = _no_modal_boxes  # Windows shows no dialog at all without a printer
         assert kind == "warning" and "chưa cài máy in" in args[2] and "PDF" in args[2]
-        assert seen == []  # it returned at once: nothing was left waiting for the user
     else:
         assert _no_modal_boxes == []
         if sys.platform != "win32":

@@ -177,7 +177,7 @@ def test_a_second_window_on_the_same_register_says_so_and_does_not_start(qtbot, 
 
 
 def test_the_window_font_has_vietnamese_letters(qtbot):
-    """Whatever the system's UI font, the one in use draws every Vietnamese letter (Wine's has none)."""
+    """The font the windows use draws every Vietnamese letter (Wine's Tahoma has none: docs/packaging.md)."""
     from PySide6.QtGui import QFontDatabase, QFontInfo, QFontMetrics
     from PySide6.QtWidgets import QApplication
 
