@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path, PureWindowsPath
@@ -51,8 +52,10 @@ WIN_PLATFORM = ["--platform", "win_amd64", "--python-version", "3.11", "--implem
 # The interpreter's own files, signed by the Python Software Foundation (checked after unpacking).
 SIGNED_BY_PSF = ("python.exe", "pythonw.exe", "python3.dll", "python311.dll", "DLLs/*.pyd", "DLLs/*.dll")
 PSF = "O=Python Software Foundation"
-DEBIAN_PACKAGES = "wine wine64 xvfb xdotool osslsigncode binutils-mingw-w64-x86-64 nsis npm locales"
+DEBIAN_PACKAGES = "wine wine64 xvfb xdotool osslsigncode binutils-mingw-w64-x86-64 nsis npm locales cups-daemon"
+CUPSD = shutil.which("cupsd") or "/usr/sbin/cupsd"  # in sbin, which a non-root PATH lacks
 MINGW = "x86_64-w64-mingw32-"
+TEST_PRINTER = "TuVanKiemThu"  # the printer of test_printer(); its name tells the tests to expect it
 
 
 def say(text: str) -> None:
@@ -148,6 +151,8 @@ def step(name: str, key: str):
 def check_tools() -> None:
     tools = ("wine", "wineserver", "osslsigncode", "npm", "Xvfb", "xdotool", "makensis", *(MINGW + tool for tool in ("as", "ld", "dlltool", "objdump")))
     missing = [tool for tool in tools if shutil.which(tool) is None]
+    if not os.access(CUPSD, os.X_OK):
+        missing.append("cupsd")
     if missing:
         raise SystemExit(f"[wine] missing {', '.join(missing)}: install them with\n"
                          f"    apt-get install -y {DEBIAN_PACKAGES}\n(.ci/run does this itself)")
@@ -428,13 +433,61 @@ def virtual_screen():
         server.wait(timeout=10)
 
 
+@contextmanager
+def test_printer():
+    """A CUPS server of our own, with one printer that prints into /dev/null; yields its socket.
+
+    Wine takes Windows' printers from CUPS, and Windows' print dialog opens only when there is a
+    printer: without one the Win32-window run could test only the "no printer" message. The
+    server lives in a temporary folder, so the machine's own CUPS (if any) is neither used nor
+    changed.
+    """
+    home = Path(tempfile.mkdtemp(prefix="tuvan-cups-"))
+    socket = home / "cups.sock"
+    for folder in ("cache", "spool", "log", "state"):
+        (home / folder).mkdir()
+    (home / "cupsd.conf").write_text(
+        f"Listen {socket}\nLogLevel warn\nWebInterface No\nBrowsing No\nDefaultAuthType None\n"
+        "<Location />\n  Order allow,deny\n  Allow all\n</Location>\n")
+    (home / "cups-files.conf").write_text(
+        f"ServerRoot {home}\nCacheDir {home}/cache\nStateDir {home}/state\nRequestRoot {home}/spool\n"
+        f"ErrorLog {home}/log/error_log\nAccessLog {home}/log/access_log\nPageLog {home}/log/page_log\n"
+        "FileDevice Yes\nSandboxing Relaxed\n")
+    (home / "printers.conf").write_text(
+        f"<DefaultPrinter {TEST_PRINTER}>\nInfo Máy in kiểm thử\nDeviceURI file:///dev/null\n"
+        "State Idle\nAccepting Yes\nShared No\n</DefaultPrinter>\n", encoding="utf-8")
+    server = subprocess.Popen([CUPSD, "-f", "-c", str(home / "cupsd.conf"), "-s", str(home / "cups-files.conf")],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if socket.exists() or server.poll() is not None:
+                break
+            time.sleep(0.1)
+        if not socket.exists():
+            log = home / "log" / "error_log"
+            raise SystemExit(f"[wine] cupsd did not start: {log.read_text() if log.exists() else server.returncode}")
+        yield str(socket)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(home, ignore_errors=True)
+
+
 def test(platform: str, pytest_args: list[str]) -> int:
     setup()
     args = [str(VENV_PYTHON), "-m", "pytest", "-p", "no:cacheprovider", *pytest_args]
     if platform == "offscreen":
-        return run_windows(args, env=qt_platform(wine_env(), "offscreen"), check=False)
-    with virtual_screen() as display:
-        return run_windows(args, env=qt_platform(wine_env(display), "windows"), check=False)
+        # No printer here, so the "no printer set up" path runs on Windows for real.
+        env = qt_platform(wine_env(), "offscreen")
+        env.pop("CUPS_SERVER", None)
+        env.pop("TUVAN_TEST_PRINTER", None)
+        return run_windows(args, env=env, check=False)
+    # Real Win32 windows, and a printer, so the native print dialog opens (tests/gui/test_printing.py).
+    with virtual_screen() as display, test_printer() as cups:
+        env = qt_platform(wine_env(display), "windows")
+        env["CUPS_SERVER"] = cups
+        env["TUVAN_TEST_PRINTER"] = TEST_PRINTER
+        return run_windows(args, env=env, check=False)
 
 
 def qt_platform(env: dict[str, str], name: str) -> dict[str, str]:
