@@ -9,7 +9,8 @@ from app.cli.context import emit, open_register
 from app.core.errors import UserError
 from app.core.i18n import N_, _
 from app.store.files import write_atomic
-from app.sync import chain, export, identity, merge, receipts
+from app.reports.subject_fields import field_labels
+from app.sync import chain, export, identity, merge, quarantine, receipts
 
 
 class FileMissing(UserError):
@@ -80,9 +81,15 @@ def cmd_trust(args) -> int:
             peer = identity.follow_key_change(register, document)
         else:
             peer = identity.pin(register, identity.identity_from_bytes(data), args.fingerprint or "")
-    emit(args, {"unit_code": peer.unit_code, "role": peer.role, "fingerprint": peer.fingerprint},
-         [_("Trusted: {unit} ({code}), fingerprint {fingerprint}").format(
-             unit=peer.unit_name, code=peer.unit_code, fingerprint=peer.fingerprint)])
+        # A refreshed key file (a district's new point list) may let held records through now.
+        retried = merge.retry_held(register, peer.unit_code)
+    lines = [_("Trusted: {unit} ({code}), fingerprint {fingerprint}").format(
+        unit=peer.unit_name, code=peer.unit_code, fingerprint=peer.fingerprint)]
+    if retried.applied:
+        lines.append(_("{n} records held back from {code} were checked again and imported.").format(
+            n=retried.applied, code=peer.unit_code))
+    emit(args, {"unit_code": peer.unit_code, "role": peer.role, "fingerprint": peer.fingerprint,
+                "held_imported": retried.applied, "still_held": retried.still_held}, lines)
     return 0
 
 
@@ -113,7 +120,7 @@ def _plan_lines(plan) -> list[str]:
     for table, c in sorted(plan.counts.items()):
         lines.append(_("  {table:<22} new {new:>6}  updated {updated:>6}  unchanged {unchanged:>6}  rejected {rejected:>4}")
                      .format(table=table, new=c.new, updated=c.updated, unchanged=c.unchanged, rejected=c.rejected))
-    lines += [f"  ! {problem}" for problem in plan.problems]
+    lines += [f"  ! {_refusal_text(r)}" for r in plan.refused[:merge.REJECTED_SHOWN]]
     for pair in plan.duplicates[:20]:
         lines.append(_("  possibly the same person: {a} ({pa}) and {b} ({pb})").format(
             a=pair.incoming["full_name"], pa=pair.incoming["origin"], b=pair.existing["full_name"],
@@ -133,7 +140,14 @@ def cmd_bundle_import(args) -> int:
             if not args.dry_run:
                 result = merge.apply_import(register, plan, accept_fork=args.accept_fork)
                 summary["applied"] = result.applied
-                lines.append(_("  imported") if result.applied else _("  already imported: nothing to do"))
+                summary["held"] = plan.rejected if result.applied else 0
+                if not result.applied:
+                    lines.append(_("  already imported: nothing to do"))
+                elif plan.rejected:
+                    lines.append(_("  imported; {n} records held back (they break a rule): see `tuvan bundle held`, "
+                                   "the receipt tells the sender").format(n=plan.rejected))
+                else:
+                    lines.append(_("  imported"))
             summaries.append(summary)
         gaps = [c for c in chain.all_chains(register.conn) if c.missing_bundles or c.open_alarms]
     for c in gaps:
@@ -144,6 +158,53 @@ def cmd_bundle_import(args) -> int:
             lines.append(_("ALARM: bundle {seq} from {point} arrived twice with different contents").format(
                 seq=alarm["seq"], point=c.point))
     emit(args, {"bundles": summaries, "dry_run": args.dry_run}, lines)
+    return 0
+
+
+def _refusal_text(refusal) -> str:
+    return _("{table} {id}: {rule}").format(table=refusal.table, id=refusal.record_id or "?",
+                                             rule=refusal.rule(field_labels(refusal.table)))
+
+
+def cmd_bundle_held(args) -> int:
+    with open_register(args) as register:
+        entries = quarantine.held(register.conn, args.point, include_resolved=args.all)
+    if args.csv:
+        quarantine.write_csv(entries, Path(args.csv), field_labels)
+    lines = [_("{n} records held back.").format(n=sum(1 for e in entries if not e.resolved_at))]
+    for entry in entries:
+        state = _("corrected {when}").format(when=entry.resolved_at[:10]) if entry.resolved_at else _("held")
+        lines.append(_("  {sender} bundle {seq}, {state}: {text}").format(
+            sender=entry.sender, seq=entry.seq, state=state, text=_refusal_text(entry.refusal)))
+    if args.csv:
+        lines.append(_("List written to {path}.").format(path=args.csv))
+    emit(args, {"held": [{"sender": e.sender, "seq": e.seq, "table": e.refusal.table, "id": e.refusal.record_id,
+                          "origin": e.refusal.origin, "field": e.refusal.field, "reason": str(e.refusal.reason),
+                          "rule": e.refusal.rule(field_labels(e.refusal.table)), "what_to_do": e.refusal.advice(),
+                          "received_at": e.received_at, "resolved_at": e.resolved_at} for e in entries]}, lines)
+    return 0
+
+
+def cmd_bundle_retry(args) -> int:
+    with open_register(args) as register:
+        done = merge.retry_held(register, args.point)
+    emit(args, done.__dict__, [_("{applied} held records now pass and were imported; {held} are still held.").format(
+        applied=done.applied, held=done.still_held)])
+    return 0
+
+
+def cmd_bundle_refused(args) -> int:
+    with open_register(args) as register:
+        entries = quarantine.refused_here(register.conn)
+    lines = [_("The receiving office holds back {n} records of this point.").format(n=len(entries))]
+    for entry in entries:
+        lines.append("  " + _refusal_text(entry.refusal))
+        lines.append("    " + (_("corrected here: goes with the next bundle") if entry.corrected
+                               else entry.refusal.advice()))
+    emit(args, {"refused": [{"office": e.district, "table": e.refusal.table, "id": e.refusal.record_id,
+                             "field": e.refusal.field, "reason": str(e.refusal.reason),
+                             "rule": e.refusal.rule(field_labels(e.refusal.table)), "corrected": e.corrected}
+                            for e in entries]}, lines)
     return 0
 
 
@@ -158,8 +219,11 @@ def cmd_receipt_export(args) -> int:
 def cmd_receipt_import(args) -> int:
     with open_register(args) as register:
         got = receipts.import_receipt(register, _read(args.file), Path(args.file).name)
-    emit(args, got.__dict__, [_("{district} has every change up to number {n}.").format(
-        district=got.district, n=got.upto_change)])
+    lines = [_("{district} has every change up to number {n}.").format(district=got.district, n=got.upto_change)]
+    if got.refused:
+        lines.append(_("It holds back {n} records that break a rule: see `tuvan bundle refused`, correct them, "
+                       "and they go with the next bundle.").format(n=got.refused))
+    emit(args, got.__dict__, lines)
     return 0
 
 
@@ -188,6 +252,14 @@ def add_parsers(cli) -> None:
     taken.add_argument("--dry-run", action="store_true", help=_("only show what would change"))
     taken.add_argument("--accept-fork", action="store_true",
                        help=_("import a bundle whose number arrived before with other contents"))
+
+    held = cli.command("held", cmd_bundle_held, _("list the records held back from bundles (office)"), bundle)
+    held.add_argument("--point", help=_("only those from this unit"))
+    held.add_argument("--all", action="store_true", help=_("also those corrected since"))
+    held.add_argument("--csv", metavar="FILE", help=_("also write the list as CSV for a spreadsheet"))
+    retry = cli.command("retry", cmd_bundle_retry, _("check the records held back from a unit again (office)"), bundle)
+    retry.add_argument("--point", required=True, help=_("the unit's code"))
+    cli.command("refused", cmd_bundle_refused, _("list this point's records the office holds back (point)"), bundle)
 
     receipt = cli.group("receipt", _("receipts"))
     given = cli.command("export", cmd_receipt_export, _("sign a receipt for a point (district)"), receipt)

@@ -16,7 +16,9 @@ from app.core.errors import UserError
 from app.core.i18n import N_, _
 from app.core.unit import RegisterRole
 from app.gui.tables import RowsModel
+from app.reports.subject_fields import field_labels
 from app.store.records import Change
+from app.sync.record_checks import Refusal
 
 GAP_COLOUR = "#8a6d00"
 ALARM_COLOUR = "#b00020"
@@ -96,6 +98,15 @@ def fit_rows(view: QTableView, rows: int, *, least: int = 2, most: int = 14) -> 
 
 def table_label(table: str) -> str:
     return _(TABLE_LABELS[table]) if table in TABLE_LABELS else table
+
+
+def field_label(refusal: Refusal) -> str:
+    labels = field_labels(refusal.table)
+    return _(labels[refusal.field]) if refusal.field in labels else refusal.field
+
+
+def rule_text(refusal: Refusal) -> str:
+    return refusal.rule(field_labels(refusal.table))
 
 
 def role_label(role: str) -> str:

@@ -37,7 +37,7 @@ from app.core.roles import Permission
 from app.gui.errors import show_error
 from app.gui.session import Session
 from app.gui.sync_common import ALARM_COLOUR, GAP_COLOUR, OK_COLOUR, NumbersModel, fit_rows, imported_changes, \
-    number, read_bytes, run, start_folder, table_label
+    number, read_bytes, rule_text, run, start_folder, table_label
 from app.gui.tables import RowsModel, table_view
 from app.store.records import SYNCED_TABLES
 from app.sync import chain, merge, overview
@@ -66,14 +66,12 @@ class Checked:
             return "refused"
         if self.duplicate_of:
             return "duplicate"
-        if self.plan.rejected:
-            return "rejected"
         if self.plan.status == "fork":
             return "fork_acknowledged" if self.fork == "acknowledged" else "fork"
         return self.plan.status   # "new" | "already_imported"
 
 
-BLOCKING = {"refused", "rejected"}
+BLOCKING = {"refused"}   # a whole file refused; refused records are held back, not blocking
 IMPORTABLE = {"new", "fork_acknowledged"}
 TO_DO = IMPORTABLE | {"fork"}        # an unacknowledged fork is "done" by recording its alarm
 
@@ -119,6 +117,7 @@ def _apply(register, item: Checked, accept_fork: bool) -> Outcome:
             accept_fork = overview.fork_state(register.conn, plan.sender_code, plan.seq, plan.file_hash) \
                 == "acknowledged"
         result = merge.apply_import(register, plan, accept_fork=accept_fork)
+        item.plan = plan   # what was done, records the register's rules refused while writing included
     except merge.BundleRejected as error:
         # apply_import refuses an unacknowledged fork after recording its alarm.
         return Outcome(item, "fork_alarm" if status == "fork" and not accept_fork else "failed", error.message)
@@ -154,9 +153,6 @@ def status_text(item: Checked) -> str:
         return _("Refused: {reason}").format(reason=item.error)
     if status == "duplicate":
         return _("Same file as {name}: skipped").format(name=item.duplicate_of)
-    if status == "rejected":
-        return ngettext("{n} record rejected: import not possible", "{n} records rejected: import not possible",
-                        item.plan.rejected).format(n=item.plan.rejected)
     if status == "fork":
         return _("Fork alarm: bundle {seq} came before with other contents; not to be imported").format(
             seq=item.plan.seq)
@@ -164,11 +160,17 @@ def status_text(item: Checked) -> str:
         return _("Fork alarm acknowledged: will be imported")
     if status == "already_imported":
         return _("Already imported: nothing to do")
+    if item.plan.rejected:
+        return ngettext("New: will be imported; {n} record breaks a rule and will be held back",
+                        "New: will be imported; {n} records break a rule and will be held back",
+                        item.plan.rejected).format(n=item.plan.rejected)
     return _("New: will be imported")
 
 
 def status_colour(item: Checked) -> str | None:
-    return {"refused": ALARM_COLOUR, "rejected": ALARM_COLOUR, "fork": ALARM_COLOUR,
+    if item.status == "new" and item.plan.rejected:
+        return GAP_COLOUR
+    return {"refused": ALARM_COLOUR, "fork": ALARM_COLOUR,
             "fork_acknowledged": GAP_COLOUR, "duplicate": "#757575", "already_imported": "#757575"}.get(item.status)
 
 
@@ -178,8 +180,13 @@ def outcome_text(outcome: Outcome) -> str:
                                                            point=item.plan.unit_name or item.plan.sender_code)
     if outcome.kind == "imported":
         totals = item.plan.totals()
-        return head + " — " + _("imported: {new} new, {updated} updated.").format(new=number(totals.new),
+        text = head + " — " + _("imported: {new} new, {updated} updated.").format(new=number(totals.new),
                                                                                   updated=number(totals.updated))
+        if totals.rejected:
+            text += " " + ngettext("{n} record held back: see Records held back.",
+                                   "{n} records held back: see Records held back.",
+                                   totals.rejected).format(n=number(totals.rejected))
+        return text
     if outcome.kind == "already_imported":
         return head + " — " + _("already imported: nothing to do")
     if outcome.kind == "fork_alarm":
@@ -357,7 +364,7 @@ class ImportWizard(QDialog):
     @staticmethod
     def _summary(blocked: list[Checked], todo: list[Checked]) -> str:
         if blocked:
-            return _("Import is not possible while a file or a record is rejected. Go back and remove the file, "
+            return _("Import is not possible while a file is refused. Go back and remove the file, "
                      "or ask the point to export its data again.")
         if not todo:
             return _("Every bundle here was already imported: nothing would change.")
@@ -369,6 +376,12 @@ class ImportWizard(QDialog):
                 files=len(importable), new=number(sum(t.new for t in importable)),
                 updated=number(sum(t.updated for t in importable)),
                 unchanged=number(sum(t.unchanged for t in importable))))
+        held = sum(t.rejected for t in importable)
+        if held:
+            parts.append(ngettext("{n} record breaks a rule: it will be held back, the others imported, and the "
+                                  "receipt will tell the point.",
+                                  "{n} records break a rule: they will be held back, the others imported, and the "
+                                  "receipt will tell the point.", held).format(n=number(held)))
         forks = len(todo) - len(importable)
         if forks:
             parts.append(ngettext("{n} bundle will not be imported: pressing Import records a fork alarm for it.",
@@ -387,7 +400,8 @@ class ImportWizard(QDialog):
             rows.append({"label": _("Total"), "counts": plan.totals(), "total": True})
         self.counts_model.set_rows(rows)
         self.problems.clear()
-        problems = [item.error] if item and item.error else list(plan.problems if plan else [])
+        problems = [item.error] if item and item.error else [
+            f"{table_label(r.table)}: {rule_text(r)}" for r in (plan.refused[:merge.REJECTED_SHOWN] if plan else [])]
         for problem in problems:
             entry = QListWidgetItem(problem)
             entry.setForeground(QColor(ALARM_COLOUR))

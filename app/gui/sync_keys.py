@@ -35,11 +35,13 @@ from app.core.i18n import _
 from app.core.roles import Permission
 from app.gui.errors import message_for, show_error
 from app.gui.session import Session
-from app.gui.sync_common import ALARM_COLOUR, day, grouped_lines, read_bytes, role_label, run, start_folder
+from app.gui.sync_common import ALARM_COLOUR, day, grouped_lines, imported_changes, read_bytes, role_label, run, \
+    start_folder
 from app.gui.tables import RowsModel, table_view
 from app.gui.widgets import error_label, monospace, set_error
 from app.store.files import write_atomic
-from app.sync import identity, overview
+from app.store.records import SYNCED_TABLES
+from app.sync import identity, merge, overview
 
 QR_SCALE = 5
 
@@ -188,10 +190,19 @@ class TrustKeyDialog(QDialog):
             work = lambda register: identity.follow_key_change(register, key_file.announcement)  # noqa: E731
         else:
             work = lambda register: identity.pin(register, key_file.identity, typed)  # noqa: E731
-        run(self, self.session, work, self._trusted, self._failed, progress_parent=self)
 
-    def _trusted(self, _peer) -> None:
-        self.session.publish({"sync": {"keys": True}})
+        def trust_and_retry(register):
+            peer = work(register)
+            # A refreshed key file (a district's new point list) may let records held back pass now.
+            return merge.retry_held(register, peer.unit_code)
+
+        run(self, self.session, trust_and_retry, self._trusted, self._failed, progress_parent=self)
+
+    def _trusted(self, retried) -> None:
+        change = {"sync": {"keys": True, "held": True}}
+        if retried.applied:
+            change["records"] = imported_changes(set(SYNCED_TABLES))
+        self.session.publish(change)
         self.accept()
 
     def _failed(self, error: BaseException) -> None:

@@ -7,6 +7,7 @@ possible same persons. Both manage keys. Each tab is its own module.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from app.core.i18n import _
@@ -16,25 +17,33 @@ from app.gui.sync_district import DistrictPanel
 from app.gui.sync_keys import KeysPanel
 from app.gui.sync_persons import PersonsPanel
 from app.gui.sync_point import PointPanel
+from app.gui.sync_refusals import HeldPanel, RefusedPanel
 from app.gui.widgets import heading
 
 
 class SyncView(QWidget):
+    open_client = Signal(str)  # a refused record's client file (point)
+
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
         self.tabs = QTabWidget()
         self.tabs.setObjectName("sync_tabs")
-        self.point = self.district = self.persons = None
+        self.point = self.district = self.persons = self.held = self.refused = None
         if session.info.unit.role == RegisterRole.DISTRICT:
             self.district = DistrictPanel(session)
+            self.held = HeldPanel(session)
             self.persons = PersonsPanel(session)
             self.tabs.addTab(self.district, _("Points"))
+            self.tabs.addTab(self.held, _("Records held back"))
             self.tabs.addTab(self.persons, _("Possible same persons"))
             title = _("Sync: data from the points")
         else:
             self.point = PointPanel(session)
+            self.refused = RefusedPanel(session)
+            self.refused.open_client.connect(self.open_client)
             self.tabs.addTab(self.point, _("Send data"))
+            self.tabs.addTab(self.refused, _("Refused by the office"))
             title = _("Sync: send data to the receiving office")
         self.keys = KeysPanel(session)
         self.tabs.addTab(self.keys, _("Keys"))

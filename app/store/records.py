@@ -31,6 +31,25 @@ SYNCED_TABLES = (
     "meeting_attendance", "outreach",
 )
 
+# Columns naming another synced record: table -> {column: the table it names}. A receiving office
+# checks that these stay inside the record's own origin (docs/bundle-format.md §7).
+# (`staff.user_id` names a local login, which is not synced.)
+REFERENCES = {
+    "staff": {},
+    "clients": {"related_client_id": "clients", "counsellor_id": "staff", "volunteer_id": "staff"},
+    "client_groups": {"client_id": "clients"},
+    "contacts": {"client_id": "clients", "counsellor_id": "staff"},
+    "contact_participants": {"contact_id": "contacts", "client_id": "clients"},
+    "referrals": {"client_id": "clients", "counsellor_id": "staff"},
+    "rehab_registrations": {"client_id": "clients"},
+    "methadone_episodes": {"client_id": "clients"},
+    "groups": {},
+    "group_members": {"group_id": "groups", "client_id": "clients"},
+    "group_meetings": {"group_id": "groups", "facilitator_id": "staff"},
+    "meeting_attendance": {"meeting_id": "group_meetings", "client_id": "clients"},
+    "outreach": {"staff_id": "staff"},
+}
+
 
 class RecordNotFound(UserError):
     template = N_("The record was not found; it may have been deleted. Refresh the list.")

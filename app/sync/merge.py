@@ -3,17 +3,17 @@
 Order of checks (docs/bundle-format.md): container shape and sizes; the
 sender's key is pinned; the Ed25519 signature over the header; the payload's
 SHA-256; a sealed key for us; decryption and decompression within the
-declared sizes; every record's table, columns, values and origin. Only a
-bundle that passes all of them is applied, all at once, version-wins, so
-importing again (in any order) changes nothing.
+declared sizes; every record's table, columns, values, origin and references.
+A bundle that passes the checks of the whole file is applied in one transaction,
+version-wins, so importing again (in any order) changes nothing; a record that
+breaks a rule is not applied but held in the quarantine (app/sync/quarantine.py)
+with the rule it broke, and the receipt tells the sender.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,15 +24,24 @@ from app.core.text import fold
 from app.store import search
 from app.store.connection import sqlcipher
 from app.store.records import SYNCED_TABLES
-from app.sync import chain, container, identity, payload
+from app.sync import chain, container, identity, payload, quarantine
 from app.sync.container import BundleRejected
 from app.sync.export import BUNDLE_FORMAT, LOCAL_COLUMNS
+from app.sync.record_checks import (
+    MAX_TEXT,  # noqa: F401  (part of the API)
+    NOT_A_TABLE,
+    OTHER_OWNER,
+    Refusal,
+    check_references,
+    check_row,
+    references,
+    integer,
+    refusal,
+    schema_refusal,
+    shown,
+)
 
-MAX_TEXT = 20_000
 MAX_RECORDS = 5_000_000
-MAX_INTEGER = 2 ** 63 - 1   # SQLite's INTEGER
-MAX_VERSION = 2 ** 62       # a clock version far beyond any real one (year ~2200) leaves the clock room to grow
-_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 REJECTED_SHOWN = 20
 
 
@@ -59,9 +68,11 @@ class ImportPlan:
     file_hash: str
     status: str                              # "new" | "already_imported" | "fork"
     counts: dict[str, TableCounts] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)     # held back, with the rule each broke
     duplicates: list[PossibleSamePerson] = field(default_factory=list)
-    rows: dict[str, list[dict]] = field(default_factory=dict)
+    rows: dict[str, list[dict]] = field(default_factory=dict)         # to apply: new and updated records
+    passed: dict[str, list[str]] = field(default_factory=dict)       # ids that passed every check (incl. unchanged)
+    new_ids: set[tuple[str, str]] = field(default_factory=set)       # (table, id) of the new records
     key_change: dict | None = None
     unit_name: str = ""
 
@@ -76,6 +87,11 @@ class ImportPlan:
     @property
     def rejected(self) -> int:
         return sum(c.rejected for c in self.counts.values())
+
+    @property
+    def problems(self) -> list[str]:
+        """The first refusals, as text in the current language."""
+        return [str(r) for r in self.refused[:REJECTED_SHOWN]]
 
     def totals(self) -> TableCounts:
         total = TableCounts()
@@ -100,21 +116,17 @@ def _header_fields(header: dict, file: str) -> None:
     try:
         ok = (header["format"] == BUNDLE_FORMAT and header["version"] == 1
               and isinstance(header["sender"]["fingerprint"], str) and isinstance(header["sender"]["unit_code"], str)
-              and _integer(header["seq"]) and header["seq"] >= 1
-              and _integer(header["changes"]["first"]) and _integer(header["changes"]["last"])
+              and integer(header["seq"]) and header["seq"] >= 1
+              and integer(header["changes"]["first"]) and integer(header["changes"]["last"])
               and 0 < header["changes"]["first"] <= header["changes"]["last"] + 1
               and (header.get("prev_hash") is None or isinstance(header["prev_hash"], str))
               and isinstance(header["recipients"], list)
-              and isinstance(header["payload"]["sha256"], str) and _integer(header["payload"]["raw_length"])
+              and isinstance(header["payload"]["sha256"], str) and integer(header["payload"]["raw_length"])
               and isinstance(header["counts"], dict))
     except (KeyError, TypeError):
         ok = False
     if not ok:
         raise _reject(file, N_("it is not a Tư Vấn bundle of this version, or its header is damaged"))
-
-
-def _integer(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and -MAX_INTEGER - 1 <= value <= MAX_INTEGER
 
 
 def _sender(conn, header: dict, file: str) -> tuple[identity.Identity, dict | None]:
@@ -169,56 +181,6 @@ def _columns(conn) -> dict[str, set[str]]:
             for table in SYNCED_TABLES}
 
 
-def _check_row(row: Any, columns: set[str], origins: set[str]) -> str | None:
-    if not isinstance(row, dict):
-        return _("not a record")
-    unknown = set(row) - columns
-    if unknown:
-        return _("unknown fields {names}").format(names=", ".join(_shown(name, 40) for name in sorted(unknown)[:3]))
-    for name in ("id", "origin", "version", "updated_at", "deleted"):
-        if name not in row:
-            return _("no {field}").format(field=name)
-    if not isinstance(row["id"], str) or not _ID.match(row["id"]):
-        return _("the id is not valid")
-    if not isinstance(row["origin"], str) or row["origin"] not in origins:
-        origin = _shown(row["origin"], 30) if isinstance(row["origin"], str) else "?"
-        return _("it belongs to {origin}, not to the sender").format(origin=origin)
-    if not isinstance(row["version"], int) or isinstance(row["version"], bool) or not 0 < row["version"] <= MAX_VERSION:
-        return _("the version is not valid")
-    if row["deleted"] not in (0, 1):
-        return _("the deletion mark is not valid")
-    for name, value in row.items():
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            return _("a value of {field} is not valid").format(field=name)
-        if isinstance(value, str):
-            if len(value) > MAX_TEXT:
-                return _("{field} is unreasonably long").format(field=name)
-            if not value.isascii() and not _encodable(value):
-                return _("a value of {field} is not valid").format(field=name)
-        elif isinstance(value, int):
-            if not -MAX_INTEGER - 1 <= value <= MAX_INTEGER:
-                return _("a value of {field} is not valid").format(field=name)
-        elif not math.isfinite(value):
-            return _("a value of {field} is not valid").format(field=name)
-    return None
-
-
-def _encodable(text: str) -> bool:
-    """False for text with lone surrogates (JSON allows \\ud800; UTF-8 and SQLite do not)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _shown(text: str, limit: int) -> str:
-    """Untrusted text cut short and made printable, for a message."""
-    return text[:limit].encode("utf-8", "backslashreplace").decode("utf-8")
-
-
 def _rows_of(block: Any) -> list | None:
     """A table block {"columns": [...], "rows": [[...], ...]} as records (dicts); None if malformed."""
     if not isinstance(block, dict) or not isinstance(block.get("columns"), list) or not isinstance(block.get("rows"), list):
@@ -270,49 +232,82 @@ def plan_import(register, data: bytes, file: str) -> ImportPlan:
                       key_change=key_change)
     unit = document.get("unit")
     name = unit.get("name") if isinstance(unit, dict) else None
-    plan.unit_name = _shown(name, 200) if isinstance(name, str) else ""
+    plan.unit_name = shown(name, 200) if isinstance(name, str) else ""
     origins = {sender.unit_code} | (set(sender.points) if sender.role == "district" else set())
+    _check_records(conn, plan, document["tables"], origins, register.unit().code)
+    plan.duplicates = _same_persons(conn, plan.rows.get("clients", []))
+    return plan
+
+
+def _check_records(conn, plan: ImportPlan, tables: dict, origins: set[str], own_code: str) -> None:
+    """Sort every record into new, updated, unchanged or refused (with the rule it broke)."""
     columns = _columns(conn)
+    candidates: dict[str, list[dict]] = {}
+    arriving: dict[tuple[str, str], str] = {}      # (table, id) -> origin, of the records that passed
     total = 0
-    for table, block in document["tables"].items():
+    for table, block in tables.items():
         rows = _rows_of(block)
         if table not in columns or rows is None:
-            plan.problems.append(_("{table}: not a table of the register").format(table=_shown(table, 40)))
-            plan.counts.setdefault(_shown(table, 40), TableCounts()).rejected += len(rows) if rows else 1
+            name = shown(table, 40)
+            plan.refused.append(refusal(name, None, NOT_A_TABLE))
+            plan.counts.setdefault(name, TableCounts()).rejected += len(rows) if rows else 1
             continue
         total += len(rows)
         if total > MAX_RECORDS:
-            raise _reject(file, N_("it holds an unreasonable number of records"))
+            raise _reject(plan.file, N_("it holds an unreasonable number of records"))
         counts = plan.counts.setdefault(table, TableCounts())
         good = []
         for row in rows:
-            problem = _check_row(row, columns[table], origins)
+            problem = check_row(table, row, columns[table], origins)
             if problem:
                 counts.rejected += 1
-                if len(plan.problems) < REJECTED_SHOWN:
-                    plan.problems.append(f"{table}: {problem}")
+                plan.refused.append(problem)
             else:
                 good.append(row)
         existing = _existing(conn, table, [r["id"] for r in good])
-        accepted = []
+        kept = []
         for row in good:
             known = existing.get(row["id"])
-            if known is None:
-                counts.new += 1
-            elif known[1] != row["origin"]:
+            if known is not None and known[1] != row["origin"]:
                 counts.rejected += 1
-                if len(plan.problems) < REJECTED_SHOWN:
-                    plan.problems.append(_("{table}: record {id} belongs to another point").format(table=table, id=row["id"]))
+                plan.refused.append(refusal(table, row, OTHER_OWNER, "id", origin=shown(known[1], 30)))
                 continue
-            elif row["version"] > known[0]:
-                counts.updated += 1
-            else:
+            arriving[(table, row["id"])] = row["origin"]
+            plan.passed.setdefault(table, []).append(row["id"])
+            if known is not None and row["version"] <= known[0]:
                 counts.unchanged += 1
                 continue
+            kept.append((row, known is None))
+        candidates[table] = kept
+    owners = _owners_of_references(conn, candidates, arriving)
+    for table, kept in candidates.items():
+        counts = plan.counts[table]
+        accepted = []
+        for row, new in kept:
+            problem = check_references(table, row, lambda t, i: arriving.get((t, i)) or owners.get((t, i)), {own_code})
+            if problem:
+                counts.rejected += 1
+                plan.refused.append(problem)
+                continue
+            if new:
+                counts.new += 1
+                plan.new_ids.add((table, row["id"]))
+            else:
+                counts.updated += 1
             accepted.append(row)
         plan.rows[table] = accepted
-    plan.duplicates = _same_persons(conn, plan.rows.get("clients", []))
-    return plan
+
+
+def _owners_of_references(conn, candidates: dict[str, list], arriving: dict) -> dict[tuple[str, str], str]:
+    """The origin of every record the candidates name that the register already holds."""
+    wanted: dict[str, set[str]] = {}
+    for table, kept in candidates.items():
+        for row, _new in kept:
+            for _column, target, target_id in references(table, row):
+                if (target, target_id) not in arriving:
+                    wanted.setdefault(target, set()).add(target_id)
+    return {(target, row_id): origin for target, ids in wanted.items()
+            for row_id, (_version, origin) in _existing(conn, target, sorted(ids)).items()}
 
 
 def _same_persons(conn, arriving: list[dict], limit: int = 200) -> list[PossibleSamePerson]:
@@ -351,10 +346,7 @@ class ImportResult:
 
 
 def apply_import(register, plan: ImportPlan, *, accept_fork: bool = False) -> ImportResult:
-    """Apply a verified plan in one transaction (version-wins upserts)."""
-    if plan.rejected:
-        raise _reject(plan.file, _("{n} records are not acceptable ({first})").format(
-            n=plan.rejected, first="; ".join(plan.problems[:3])))
+    """Apply a verified plan in one transaction (version-wins upserts); refused records are held."""
     if plan.status == "already_imported":
         return ImportResult(plan, False, "already_imported")
     if plan.status == "fork" and not accept_fork:
@@ -362,12 +354,7 @@ def apply_import(register, plan: ImportPlan, *, accept_fork: bool = False) -> Im
         raise _reject(plan.file, _("bundle {seq} from {point} was already imported with different contents (a "
                                    "restored backup or a copied key?). The alarm is on the Sync screen; "
                                    "acknowledge it to import anyway").format(seq=plan.seq, point=plan.sender_code))
-    try:
-        max_version = _apply(register, plan)
-    except (sqlcipher.IntegrityError, OverflowError):
-        # A value the register's rules refuse (a CHECK or NOT NULL constraint): the transaction was rolled back.
-        raise _reject(plan.file, N_("some of its records break the rules of the register (a faulty or forged "
-                                    "sender)")) from None
+    max_version = _apply(register, plan)
     register.clock.observe(max_version)
     return ImportResult(plan, True, "imported")
 
@@ -381,12 +368,14 @@ def _apply(register, plan: ImportPlan) -> int:
             identity.follow_key_change(register, plan.key_change)
         for table, rows in plan.rows.items():
             for group in _by_columns(rows):
-                _upsert(conn, table, group)
-                max_version = max([max_version] + [r["version"] for r in group])
+                written = _upsert_or_refuse(register, plan, table, group)
+                max_version = max([max_version] + [r["version"] for r in written])
         search.reindex(conn, [r["id"] for r in plan.rows.get("clients", [])])
         if plan.unit_name:
             conn.execute("UPDATE trusted_keys SET unit_name = ? WHERE unit_code = ? AND active = 1",
                          (plan.unit_name, plan.sender_code))
+        quarantine.hold(conn, plan.sender_code, plan.seq, plan.refused)
+        quarantine.resolve(conn, plan.sender_code, plan.passed)
         counts = {t: c.__dict__ for t, c in plan.counts.items()}
         conn.execute(
             "INSERT OR REPLACE INTO bundles_received (sender, seq, file_hash, prev_hash, first_change, last_change,"
@@ -400,8 +389,42 @@ def _apply(register, plan: ImportPlan) -> int:
                          (utc_stamp(), register.user.id, plan.sender_code, plan.seq))
         chain.check_links(register, plan.sender_code, plan.seq, plan.file_hash, plan.header.get("prev_hash"))
         register.audit("bundle.import", "bundles_received", f"{plan.sender_code}:{plan.seq}",
-                       {"new": plan.totals().new, "updated": plan.totals().updated})
+                       {"new": plan.totals().new, "updated": plan.totals().updated, "refused": plan.rejected})
     return max_version
+
+
+def _upsert_or_refuse(register, plan: ImportPlan, table: str, rows: list[dict]) -> list[dict]:
+    """Write rows; if the register's own rules (CHECK, NOT NULL) refuse some, find them one by one
+    and hold them instead. Returns the rows written."""
+    try:
+        with register.transaction():
+            _upsert(register.conn, table, rows)
+        return rows
+    except (sqlcipher.IntegrityError, OverflowError):
+        pass
+    written = []
+    for row in rows:
+        try:
+            with register.transaction():
+                _upsert(register.conn, table, [row])
+            written.append(row)
+        except (sqlcipher.IntegrityError, OverflowError) as error:
+            _refuse_late(plan, table, row, str(error))
+    return written
+
+
+def _refuse_late(plan: ImportPlan, table: str, row: dict, error: str) -> None:
+    """A record that passed the checks but broke a rule of the schema (e.g. an unknown code)."""
+    plan.refused.append(schema_refusal(table, row, error))
+    counts = plan.counts[table]
+    counts.rejected += 1
+    if row["id"] in plan.passed.get(table, ()):
+        plan.passed[table].remove(row["id"])
+    # The dry run counted it as new or updated: it is neither now.
+    if (table, row["id"]) in plan.new_ids:
+        counts.new -= 1
+    else:
+        counts.updated -= 1
 
 
 def _by_columns(rows: list[dict]) -> list[list[dict]]:
@@ -418,6 +441,48 @@ def _upsert(conn, table: str, rows: list[dict]) -> None:
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         f" ON CONFLICT(id) DO UPDATE SET {updates} WHERE excluded.version > {table}.version",
         [tuple(row[c] for c in columns) for row in rows])
+
+
+@dataclass(frozen=True)
+class RetryResult:
+    applied: int       # held records that now passed and were written (or were already there)
+    still_held: int
+
+
+def retry_held(register, sender: str) -> RetryResult:
+    """Check the records held from `sender` again and apply those that now pass (after the officer
+    pinned a refreshed key file, or after the program was updated). One transaction."""
+    register.require(Permission.CASE_WORK)
+    conn = register.conn
+    pinned = [k for k in identity.trusted_list(conn) if k.unit_code == sender]
+    entries = [e for e in quarantine.held(conn, sender) if e.refusal.record is not None]
+    if not pinned or not entries:
+        return RetryResult(0, len(quarantine.held(conn, sender)))
+    key = pinned[0]
+    origins = {key.unit_code} | (set(key.points) if key.role == "district" else set())
+    tables: dict[str, dict] = {}
+    for entry in entries:
+        record = entry.refusal.record
+        columns = sorted(record)
+        block = tables.setdefault((entry.refusal.table, tuple(columns)), {"columns": columns, "rows": []})
+        block["rows"].append([record[c] for c in columns])
+    plan = ImportPlan(f"{sender}: quarantine", {}, key, "", "new")
+    max_version = 0
+    with register.transaction():
+        for (table, _columns_key), block in tables.items():
+            part = ImportPlan(plan.file, {}, key, "", "new")
+            _check_records(conn, part, {table: block}, origins, register.unit().code)
+            for name, rows in part.rows.items():
+                for group in _by_columns(rows):
+                    written = _upsert_or_refuse(register, part, name, group)
+                    max_version = max([max_version] + [r["version"] for r in written])
+            search.reindex(conn, [r["id"] for r in part.rows.get("clients", [])])
+            for name, ids in part.passed.items():
+                plan.passed.setdefault(name, []).extend(ids)
+        closed = quarantine.resolve(conn, sender, plan.passed)
+        register.audit("bundle.retry_held", "quarantine", sender, {"applied": closed})
+    register.clock.observe(max_version)
+    return RetryResult(closed, len(quarantine.held(conn, sender)))
 
 
 def _raise_fork_alarm(register, plan: ImportPlan) -> None:

@@ -1,6 +1,6 @@
 """The Activities screen: group and community sessions and outreach of one month, with totals."""
 
-from datetime import date
+from app.core.clock import today as clock_today  # Vietnam's date, as the program counts it
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
@@ -12,7 +12,7 @@ from app.store.register import unlock
 from tests.conftest import PASSPHRASE
 from tests.gui.conftest import type_text, unlock_as
 
-TODAY = date.today().isoformat()
+TODAY = clock_today().isoformat()
 
 
 def _dialog(widget, kind=QDialog):
@@ -123,7 +123,7 @@ def test_a_month_of_sessions_and_outreach(qtbot, make_controller, closed_registe
     controller.lock()
     controller.shutdown()
     with unlock(root, "admin", PASSPHRASE) as register:
-        first = date.today().replace(day=1).isoformat()
+        first = clock_today().replace(day=1).isoformat()
         sessions = contacts.sessions(register.conn, first, TODAY)
         assert sorted((s["kind"], s["participant_count"], s["attendee_count"]) for s in sessions) == [
             ("community", 0, 37), ("group", 2, None)]

@@ -1,5 +1,6 @@
 """A counsellor's day in the GUI: intake, duplicate warning, home visit, Today, referral outcome, closing."""
 
+from app.core.clock import today as clock_today  # Vietnam's date, as the program counts it
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
@@ -12,7 +13,7 @@ from app.store.register import unlock
 from tests.conftest import PASSPHRASE
 from tests.gui.conftest import type_text, unlock_as
 
-TODAY = date.today()
+TODAY = clock_today()
 
 
 def _dmy(day: date) -> str:

@@ -1,6 +1,6 @@
 """The Groups screen: a self-help group, its members and a meeting with attendance."""
 
-from datetime import date
+from app.core.clock import today as clock_today  # Vietnam's date, as the program counts it
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
@@ -13,7 +13,7 @@ from app.store.register import unlock
 from tests.conftest import PASSPHRASE
 from tests.gui.conftest import type_text, unlock_as
 
-TODAY = date.today().isoformat()
+TODAY = clock_today().isoformat()
 
 
 def _dialog(widget, kind=QDialog):

@@ -85,7 +85,7 @@ def test_point_trusts_the_district_key_and_exports_a_bundle(qtbot, make_controll
 
     view = _open_view(qtbot, make_controller, root)
     keys, panel = view.keys, view.point
-    assert [view.tabs.tabText(i) for i in range(view.tabs.count())] == ["Gửi dữ liệu", "Khóa"]
+    assert [view.tabs.tabText(i) for i in range(view.tabs.count())] == ["Gửi dữ liệu", "Nơi nhận không nhận", "Khóa"]
     qtbot.waitUntil(lambda: keys.identity is not None, timeout=10000)
     assert not keys.qr.pixmap().isNull() and keys.qr.pixmap().width() > 100
     assert keys.fingerprint.text().replace("\n", " ") == keys.identity.fingerprint
@@ -174,7 +174,7 @@ def test_district_imports_with_a_dry_run_and_sees_a_gap(qtbot, make_controller, 
     district.close()
 
     view = _open_view(qtbot, make_controller, root)
-    assert [view.tabs.tabText(i) for i in range(view.tabs.count())] == ["Các điểm", "Người có thể trùng", "Khóa"]
+    assert [view.tabs.tabText(i) for i in range(view.tabs.count())] == ["Các điểm", "Bản ghi bị giữ lại", "Người có thể trùng", "Khóa"]
     qtbot.waitUntil(lambda: view.district.model.rowCount() == 1, timeout=10000)
     assert _point_row(view, "MYHOA-01").bundles == []
 

@@ -19,8 +19,7 @@ from app.reports.period import Month
 from app.store import clients, contacts, demo
 from app.store.register import create_register
 from app.store.records import SYNCED_TABLES
-from app.sync import export, identity, merge, receipts
-from app.sync.container import BundleRejected
+from app.sync import export, identity, merge, quarantine, receipts
 from tests.conftest import PASSPHRASE
 
 
@@ -150,18 +149,18 @@ def test_records_of_a_point_not_enrolled_under_the_district_are_rejected(offices
     late_records = sum(len(rows) for rows in _records(late).values())
     assert plan.rejected == late_records
     assert plan.problems and all("MYTHOI-01" in problem for problem in plan.problems)
-    changes = province.conn.execute("SELECT coalesce(max(change_no), 0) FROM change_log").fetchone()[0]
-    with pytest.raises(BundleRejected) as info:
-        merge.apply_import(province, plan)
-    assert "MYTHOI-01" in info.value.message
-    assert _origins(province) == set()
-    assert province.conn.execute("SELECT count(*) FROM bundles_received").fetchone()[0] == 0
-    assert province.conn.execute("SELECT coalesce(max(change_no), 0) FROM change_log").fetchone()[0] == changes
+    # The enrolled points' records are imported; the late point's are held back, not lost.
+    assert merge.apply_import(province, plan).applied
+    assert _origins(province) == {"MYHOA-01", "PHUTHANH-01"}
+    assert len(quarantine.held(province.conn, "LX-CA")) == late_records
 
-    # The district sends its refreshed key file; the province compares the (unchanged) fingerprint again.
+    # The district sends its refreshed key file; the province compares the (unchanged) fingerprint again
+    # and tries the held records again: now they pass. The same file again changes nothing.
     assert _pin(province, district).points == ("MYHOA-01", "MYTHOI-01", "PHUTHANH-01")
-    assert merge.import_bundle(province, data, bundle.path.name).applied
+    retried = merge.retry_held(province, "LX-CA")
+    assert (retried.applied, retried.still_held) == (late_records, 0)
     assert _records(province, "MYTHOI-01") == _records(late)
+    assert merge.import_bundle(province, data, bundle.path.name).message_key == "already_imported"
 
     # A record the district holds under a code that is none of its points (forged or damaged) is refused.
     district.conn.execute("UPDATE contacts SET origin = 'KHAC-01', version = version + 1"
@@ -169,10 +168,8 @@ def test_records_of_a_point_not_enrolled_under_the_district_are_rejected(offices
     forged = export.export_bundles(district, tmp_path / "relay")[0]
     plan = merge.plan_import(province, forged.path.read_bytes(), forged.path.name)
     assert plan.rejected == 1 and "KHAC-01" in plan.problems[0]
-    before = _records(province)
-    with pytest.raises(BundleRejected):
-        merge.apply_import(province, plan)
-    assert _records(province) == before
+    assert merge.apply_import(province, plan).applied
+    assert "KHAC-01" not in _origins(province)
     late.close()
 
 
@@ -190,6 +187,5 @@ def test_a_point_cannot_relay_even_if_its_key_file_lists_points(offices):
     bundle = export.export_bundles(point, tmp_path / "usb")[0]
     plan = merge.plan_import(province, bundle.path.read_bytes(), bundle.path.name)
     assert plan.rejected == 1 and "PHUTHANH-01" in plan.problems[0]
-    with pytest.raises(BundleRejected):
-        merge.apply_import(province, plan)
-    assert _origins(province) == set()
+    assert merge.apply_import(province, plan).applied
+    assert _origins(province) == {"MYHOA-01"}

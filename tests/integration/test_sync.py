@@ -11,7 +11,7 @@ from app.reports.period import Month
 from app.store import contacts, demo
 from app.store.register import create_register
 from app.store.records import SYNCED_TABLES
-from app.sync import chain, export, identity, merge, receipts
+from app.sync import chain, export, identity, merge, quarantine, receipts
 from app.sync.container import BundleRejected
 from tests.conftest import PASSPHRASE
 
@@ -189,18 +189,21 @@ def test_unpinned_signer_other_district_and_foreign_origin_are_rejected(sites):
     lone.close()
 
 
-def test_a_record_of_another_point_is_rejected(sites):
+def test_a_record_of_another_point_is_held_back_and_the_rest_imported(sites):
     district, points, tmp_path = sites
     mine, theirs = points
     # The Mỹ Hòa point writes a record claiming Phú Thạnh as its origin (a forged or buggy sender).
     mine.conn.execute("UPDATE contacts SET origin = 'PHUTHANH-01', version = version + 1 WHERE seq = 1")
+    forged = mine.conn.execute("SELECT id FROM contacts WHERE seq = 1").fetchone()[0]
     bundle = _export(mine, tmp_path)[0]
-    before = _counts(district)
     plan = merge.plan_import(district, bundle.path.read_bytes(), bundle.path.name)
     assert plan.rejected == 1 and "PHUTHANH-01" in plan.problems[0]
-    with pytest.raises(BundleRejected):
-        merge.apply_import(district, plan)
-    assert _counts(district) == before
+    assert merge.apply_import(district, plan).applied
+    # Everything else arrived; the forged record did not, under either code.
+    assert _counts(district, "MYHOA-01")["contacts"] == _counts(mine)["contacts"] - 1
+    assert _counts(district, "PHUTHANH-01")["contacts"] == 0
+    (held,) = quarantine.held(district.conn)
+    assert (held.sender, held.refusal.record_id, held.refusal.field) == ("MYHOA-01", forged, "origin")
 
 
 def test_a_key_change_is_followed_when_signed_by_the_old_key(sites):
