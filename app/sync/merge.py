@@ -466,11 +466,11 @@ def retry_held(register, sender: str) -> RetryResult:
         columns = sorted(record)
         block = tables.setdefault((entry.refusal.table, tuple(columns)), {"columns": columns, "rows": []})
         block["rows"].append([record[c] for c in columns])
-    plan = ImportPlan(f"{sender}: quarantine", {}, key, "", "new")
+    passed: dict[str, list[str]] = {}
     max_version = 0
     with register.transaction():
-        for (table, _columns_key), block in tables.items():
-            part = ImportPlan(plan.file, {}, key, "", "new")
+        for (table, _columns), block in tables.items():
+            part = ImportPlan(f"{sender}: quarantine", {}, key, "", "new")
             _check_records(conn, part, {table: block}, origins, register.unit().code)
             for name, rows in part.rows.items():
                 for group in _by_columns(rows):
@@ -478,8 +478,8 @@ def retry_held(register, sender: str) -> RetryResult:
                     max_version = max([max_version] + [r["version"] for r in written])
             search.reindex(conn, [r["id"] for r in part.rows.get("clients", [])])
             for name, ids in part.passed.items():
-                plan.passed.setdefault(name, []).extend(ids)
-        closed = quarantine.resolve(conn, sender, plan.passed)
+                passed.setdefault(name, []).extend(ids)
+        closed = quarantine.resolve(conn, sender, passed)
         register.audit("bundle.retry_held", "quarantine", sender, {"applied": closed})
     register.clock.observe(max_version)
     return RetryResult(closed, len(quarantine.held(conn, sender)))

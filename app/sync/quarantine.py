@@ -98,11 +98,6 @@ def held(conn, sender: str | None = None, *, include_resolved: bool = False) -> 
     return [Held(r[0], r[1], r[2], _refusal(r[5:]), r[3], r[4]) for r in conn.execute(sql, params)]
 
 
-def open_counts(conn) -> dict[str, int]:
-    """Sender -> number of records held back and not yet resolved."""
-    return dict(conn.execute("SELECT sender, count(*) FROM quarantine WHERE resolved_at IS NULL GROUP BY sender"))
-
-
 CSV_COLUMNS = ("sender", "bundle", "table", "record_id", "origin", "version", "field", "rule", "what_to_do",
                "received_at")
 
@@ -190,17 +185,23 @@ def store_refused(conn, district: str, entries: list[Refusal], issued_at: str) -
 def refused_here(conn) -> list[RefusedHere]:
     rows = conn.execute("SELECT district, table_name, record_id, version, field, reason, params, issued_at"
                         " FROM refused_records ORDER BY district, table_name, record_id").fetchall()
+    # The records' state here, one query per table: (version now, the client file it belongs to).
+    here: dict[tuple[str, str], tuple] = {}
+    for table in {row[1] for row in rows} & set(SYNCED_TABLES):
+        about = "id" if table == "clients" else "client_id" if "client_id" in REFERENCES[table] else "NULL"
+        ids = [row[2] for row in rows if row[1] == table]
+        for start in range(0, len(ids), 500):
+            batch = ids[start:start + 500]
+            for record_id, version, client in conn.execute(
+                    f"SELECT id, version, {about} FROM {table} WHERE id IN ({','.join('?' * len(batch))})", batch):
+                here[(table, record_id)] = (version, client)
     found = []
     for district, table, record_id, version, field_name, reason, params, issued_at in rows:
-        current = client = None
-        if table in SYNCED_TABLES:
-            about = "id" if table == "clients" else "client_id" if "client_id" in REFERENCES[table] else "NULL"
-            row = conn.execute(f"SELECT version, {about} FROM {table} WHERE id = ?", (record_id,)).fetchone()
-            current, client = row if row else (None, None)
+        current, client = here.get((table, record_id), (None, None))
         try:
             values = json.loads(params)
         except ValueError:
             values = {}
-        found.append(RefusedHere(district, Refusal(table, record_id, "", version, field_name, reason,
-                                                   values if isinstance(values, dict) else {}), issued_at, current, client))
+        refusal = Refusal(table, record_id, "", version, field_name, reason, values if isinstance(values, dict) else {})
+        found.append(RefusedHere(district, refusal, issued_at, current, client))
     return found

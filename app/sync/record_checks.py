@@ -47,7 +47,6 @@ ADVICE = {NOT_A_TABLE: NOT_FROM_A_FORM, NOT_A_RECORD: NOT_FROM_A_FORM, UNKNOWN_F
           BAD_VERSION: NOT_FROM_A_FORM, BAD_DELETED: NOT_FROM_A_FORM, BAD_VALUE: FIX_IT, TOO_LONG: FIX_IT,
           OTHER_OWNER: NOT_FROM_A_FORM, FOREIGN_REFERENCE: OWN_PEOPLE, BREAKS_RULES: FIX_IT,
           MISSING_VALUE: FIX_IT}
-REASONS = frozenset(ADVICE)
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ class Refusal:
     origin: str
     version: int
     field: str
-    reason: str                      # one of REASONS (an English message id)
+    reason: str                      # a key of ADVICE (an English message id)
     params: dict = field(default_factory=dict)
     record: dict | None = None       # as it arrived, kept in the office's quarantine
 
