@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 
@@ -29,8 +30,8 @@ def _merge_ranges(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def chain_of(conn, point: str) -> PointChain:
-    rows = conn.execute("SELECT seq, first_change, last_change, created_at, imported_at FROM bundles_received"
-                        " WHERE sender = ? ORDER BY seq", (point,)).fetchall()
+    rows = conn.execute("SELECT seq, first_change, last_change, created_at, imported_at, supersedes"
+                        " FROM bundles_received WHERE sender = ? ORDER BY seq", (point,)).fetchall()
     chain = PointChain(point)
     name = conn.execute("SELECT unit_name FROM trusted_keys WHERE unit_code = ? ORDER BY active DESC LIMIT 1",
                         (point,)).fetchone()
@@ -39,7 +40,10 @@ def chain_of(conn, point: str) -> PointChain:
     if rows:
         chain.last_bundle_made = max(r[3] for r in rows)
         chain.last_import = max(r[4] for r in rows)
-        chain.missing_bundles = sorted(set(range(1, max(chain.bundles) + 1)) - set(chain.bundles))
+        # A number the sender declared superseded (its file may never have been written, a power cut
+        # at the point) is not missing: the bundle that superseded it carries its changes again.
+        superseded = {n for r in rows for n in json.loads(r[5])}
+        chain.missing_bundles = sorted(set(range(1, max(chain.bundles) + 1)) - set(chain.bundles) - superseded)
         covered = _merge_ranges([(r[1], r[2]) for r in rows if r[1] <= r[2]])
         expected_from = 1
         for first, last in covered:

@@ -137,6 +137,7 @@ def export_bundles(register, out: Path) -> list[ExportedBundle]:
     previous = conn.execute("SELECT seq, file_hash FROM bundles_sent ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev_hash = (previous[0] + 1, previous[1]) if previous else (1, None)
     key_change = identity.latest_key_change(conn)
+    superseded = unconfirmed(conn)
     first = after + 1
     out = Path(out)
     results = _parts(records, unit, seq, columns_of)
@@ -162,20 +163,50 @@ def export_bundles(register, out: Path) -> list[ExportedBundle]:
         }
         if key_change:
             header["key_change"] = key_change
+        if superseded:
+            header["supersedes"] = superseded
         data = container.write(header, keys.sign.sign, sealed)
         file_hash = hashlib.sha256(data).hexdigest()
         path = _target(out, unit.code, seq, index)
-        with register.transaction():
-            conn.execute("INSERT INTO bundles_sent (seq, file_hash, first_change, last_change, records, bytes,"
-                         " created_at, file_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                         (seq, file_hash, first, part_last, len(part), len(data), header["created_at"], path.name))
-            register.audit("bundle.export", "bundles_sent", str(seq), {"records": len(part), "last": part_last})
-            # Written inside the transaction: a full or missing USB stick rolls the record back, so
-            # the number is used again next time and no bundle number is lost or given twice.
-            write_atomic(path, data, mode=0o600)
+        _write_numbered(register, path, data, (seq, file_hash, first, part_last, len(part), len(data),
+                                               header["created_at"], path.name), superseded)
+        superseded = []
         exported.append(ExportedBundle(path, seq, first, part_last, counts, len(data)))
         seq, prev_hash, first = seq + 1, file_hash, part_last + 1
     return exported
+
+
+def unconfirmed(conn) -> list[int]:
+    """Numbers committed as 'writing' whose file may or may not have been written (a power cut)."""
+    return [row[0] for row in conn.execute("SELECT seq FROM bundles_sent WHERE state = 'writing' ORDER BY seq")]
+
+
+def _write_numbered(register, path: Path, data: bytes, row: tuple, superseded: list[int]) -> None:
+    """Commit the bundle's number, write the file, then mark it sent.
+
+    The number is committed first so that a file can never exist under a number the register does not
+    remember: a power cut after the file reached the disk but before 'sent' leaves the number 'writing',
+    and the next export names it as superseded instead of giving the number to another file (which the
+    office would see as a fork). A write that fails (full or missing USB stick) gives the number back.
+    """
+    conn = register.conn
+    seq = row[0]
+    with register.transaction():
+        conn.execute("INSERT INTO bundles_sent (seq, file_hash, first_change, last_change, records, bytes,"
+                     " created_at, file_name, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'writing')", row)
+        register.audit("bundle.export", "bundles_sent", str(seq), {"records": row[4], "last": row[3]})
+    try:
+        write_atomic(path, data, mode=0o600)
+    except BaseException:
+        with register.transaction():
+            conn.execute("DELETE FROM bundles_sent WHERE seq = ? AND state = 'writing'", (seq,))
+            register.audit("bundle.export_failed", "bundles_sent", str(seq))
+        raise
+    with register.transaction():
+        conn.execute("UPDATE bundles_sent SET state = 'sent' WHERE seq = ?", (seq,))
+        if superseded:
+            conn.execute(f"UPDATE bundles_sent SET state = 'superseded' WHERE seq IN ({','.join('?' * len(superseded))})",
+                         superseded)
 
 
 def _target(out: Path, unit_code: str, seq: int, index: int) -> Path:

@@ -42,6 +42,7 @@ from app.sync.record_checks import (
 )
 
 MAX_RECORDS = 5_000_000
+MAX_SUPERSEDED = 10_000
 REJECTED_SHOWN = 20
 
 
@@ -122,11 +123,23 @@ def _header_fields(header: dict, file: str) -> None:
               and (header.get("prev_hash") is None or isinstance(header["prev_hash"], str))
               and isinstance(header["recipients"], list)
               and isinstance(header["payload"]["sha256"], str) and integer(header["payload"]["raw_length"])
-              and isinstance(header["counts"], dict))
+              and isinstance(header["counts"], dict)
+              and _superseded_numbers(header) is not None)
     except (KeyError, TypeError):
         ok = False
     if not ok:
         raise _reject(file, N_("it is not a Tư Vấn bundle of this version, or its header is damaged"))
+
+
+def _superseded_numbers(header: dict) -> list[int] | None:
+    """The header's optional "supersedes": earlier numbers of this sender whose files may never have
+    been written (docs/bundle-format.md §9); None if it is malformed."""
+    numbers = header.get("supersedes", [])
+    if not isinstance(numbers, list) or len(numbers) > MAX_SUPERSEDED:
+        return None
+    if not all(integer(n) and 1 <= n < header["seq"] for n in numbers):
+        return None
+    return sorted(set(numbers))
 
 
 def _sender(conn, header: dict, file: str) -> tuple[identity.Identity, dict | None]:
@@ -379,10 +392,10 @@ def _apply(register, plan: ImportPlan) -> int:
         counts = {t: c.__dict__ for t, c in plan.counts.items()}
         conn.execute(
             "INSERT OR REPLACE INTO bundles_received (sender, seq, file_hash, prev_hash, first_change, last_change,"
-            " created_at, imported_at, imported_by, counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " created_at, imported_at, imported_by, counts, supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (plan.sender_code, plan.seq, plan.file_hash, plan.header.get("prev_hash"),
              plan.header["changes"]["first"], plan.header["changes"]["last"], str(plan.header.get("created_at", ""))[:40],
-             utc_stamp(), register.user.id, json.dumps(counts)))
+             utc_stamp(), register.user.id, json.dumps(counts), json.dumps(_superseded_numbers(plan.header))))
         if plan.status == "fork":
             conn.execute("UPDATE sync_alarms SET acknowledged_at = ?, acknowledged_by = ? WHERE sender = ? AND seq = ?"
                          " AND kind = 'fork' AND acknowledged_at IS NULL",
