@@ -10,7 +10,8 @@ from app.core.errors import UserError
 from app.core.i18n import N_, _
 from app.store.files import write_atomic
 from app.reports.subject_fields import field_labels
-from app.sync import chain, export, identity, merge, quarantine, receipts
+from app.cli import relay_commands
+from app.sync import chain, export, identity, merge, quarantine, receipts, relay
 
 
 class FileMissing(UserError):
@@ -30,9 +31,9 @@ def cmd_keys_show(args) -> int:
         peers = identity.trusted_list(register.conn)
     emit(args, {"identity": me.to_dict(), "trusted": [p.to_dict() for p in peers]}, [
         _("This register: {unit} ({code}), {role}").format(unit=me.unit_name, code=me.unit_code, role=me.role),
-        _("Fingerprint: {fingerprint}").format(fingerprint=me.fingerprint),
+        _("Fingerprint: {fingerprint}").format(fingerprint=me.confirmation),
         _("Trusted keys:"),
-        *[f"  {p.unit_code:<14} {p.role:<9} {p.fingerprint}  {p.unit_name}" for p in peers],
+        *[f"  {p.unit_code:<14} {p.role:<9} {p.confirmation}  {p.unit_name}" for p in peers],
     ])
     return 0
 
@@ -42,10 +43,10 @@ def cmd_keys_export(args) -> int:
         me = identity.own_identity(register)
     out = Path(args.out)
     write_atomic(out, me.to_bytes(), mode=0o644)
-    emit(args, {"file": str(out), "fingerprint": me.fingerprint}, [
+    emit(args, {"file": str(out), "fingerprint": me.confirmation}, [
         _("Key file written to {path}.").format(path=out),
         _("Read this fingerprint to the other office so they can check it: {fingerprint}").format(
-            fingerprint=me.fingerprint)])
+            fingerprint=me.confirmation)])
     return 0
 
 
@@ -55,8 +56,8 @@ def cmd_keys_rotate(args) -> int:
         me = identity.own_identity(register)
     if args.out:
         write_atomic(Path(args.out), json.dumps(announcement, ensure_ascii=False).encode(), mode=0o644)
-    emit(args, {"fingerprint": me.fingerprint, "announcement": args.out}, [
-        _("New keys made. New fingerprint: {fingerprint}").format(fingerprint=me.fingerprint),
+    emit(args, {"fingerprint": me.confirmation, "announcement": args.out}, [
+        _("New keys made. New fingerprint: {fingerprint}").format(fingerprint=me.confirmation),
         _("The change is announced in the next bundle, signed with the old key.")])
     return 0
 
@@ -81,14 +82,28 @@ def cmd_trust(args) -> int:
             peer = identity.follow_key_change(register, document)
         else:
             peer = identity.pin(register, identity.identity_from_bytes(data), args.fingerprint or "")
-        # A refreshed key file (a district's new point list) may let held records through now.
+        moved, listed = {}, []
+        if peer.role == "district":
+            codes = ([c.strip() for c in args.points.split(",") if c.strip()] if args.points
+                     else relay.unassigned_claims(register.conn, peer.unit_code) if args.all_points else [])
+            moved = relay.assign(register, peer.unit_code, codes) if codes else {}
+            listed = [c for c in relay.claims(register.conn) if peer.unit_code in c.claimed_by]
+        # A refreshed key file may let held records through now.
         retried = merge.retry_held(register, peer.unit_code)
     lines = [_("Trusted: {unit} ({code}), fingerprint {fingerprint}").format(
-        unit=peer.unit_name, code=peer.unit_code, fingerprint=peer.fingerprint)]
+        unit=peer.unit_name, code=peer.unit_code, fingerprint=peer.confirmation)]
+    if listed:
+        lines.append(_("It says it serves {n} units:").format(n=len(listed)))
+        lines += relay_commands.claim_lines(listed)
+        lines += relay_commands.moved_lines(peer.unit_code, moved, 0)
+        if any(c.assigned_to != peer.unit_code for c in listed):
+            lines.append(_("Records of a unit not accepted are held back. To accept: tuvan relay assign --via {code} "
+                           "UNIT…").format(code=peer.unit_code))
     if retried.applied:
         lines.append(_("{n} records held back from {code} were checked again and imported.").format(
             n=retried.applied, code=peer.unit_code))
-    emit(args, {"unit_code": peer.unit_code, "role": peer.role, "fingerprint": peer.fingerprint,
+    emit(args, {"unit_code": peer.unit_code, "role": peer.role, "fingerprint": peer.confirmation,
+                "key_fingerprint": peer.fingerprint, "accepted_units": sorted(moved),
                 "held_imported": retried.applied, "still_held": retried.still_held}, lines)
     return 0
 
@@ -241,6 +256,10 @@ def add_parsers(cli) -> None:
     trust = cli.command("trust", cmd_trust, _("trust another office's key after checking its fingerprint"))
     trust.add_argument("--key", required=True, metavar="FILE", help=_("the other office's key file"))
     trust.add_argument("--fingerprint", help=_("the fingerprint the other office read to you"))
+    trust.add_argument("--points", metavar="UNITS", help=_("an office's key: accept these of the units it lists "
+                                                            "(comma-separated) as sending through it"))
+    trust.add_argument("--all-points", action="store_true",
+                       help=_("an office's key: accept every unit it lists that no other office claims"))
 
     bundle = cli.group("bundle", _("sync bundles"))
     made = cli.command("export", cmd_bundle_export, _("write the changes the district does not have yet"), bundle)

@@ -41,7 +41,8 @@ from app.gui.tables import RowsModel, table_view
 from app.gui.widgets import error_label, monospace, set_error
 from app.store.files import write_atomic
 from app.store.records import SYNCED_TABLES
-from app.sync import identity, merge, overview
+from app.gui.sync_relay import RelayChoice
+from app.sync import identity, merge, overview, relay
 
 QR_SCALE = 5
 
@@ -120,6 +121,9 @@ class TrustKeyDialog(QDialog):
         form.addRow(_("Unit"), self.unit)
         form.addRow(_("Role"), self.role)
         form.addRow(self.fingerprint_label, holder)
+        self.relay_choice = RelayChoice()
+        self.relay_choice.hide()
+        self.relay_choice.below.toggled.connect(lambda _on: self._fit())
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.trust_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.trust_button.setObjectName("trust_button")
@@ -129,15 +133,18 @@ class TrustKeyDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.explain)
+        layout.addWidget(self.relay_choice)
         layout.addWidget(self.note)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         self.fingerprint.textEdited.connect(lambda _text: set_error(self.fingerprint_error, None))
-        run(self, session, lambda _register: read_key_file(path), self._read, self._unreadable)
+        run(self, session, lambda register: (read_key_file(path), relay.claims(register.conn)),
+            self._read, self._unreadable)
 
-    def _read(self, key_file: KeyFile) -> None:
+    def _read(self, found) -> None:
+        key_file, claims = found
         self.key_file = key_file
         peer = key_file.identity
         # The file is not trusted yet: its names are shown as text, never as markup.
@@ -158,6 +165,10 @@ class TrustKeyDialog(QDialog):
             self.note.setText(_("This is another consultation point's key. A point only needs the key of the "
                                 "office that receives its data."))
             self.note.show()
+        elif peer.role == self.session.info.unit.role.value == "district":
+            self.relay_choice.show_for(peer, claims, self.session.info.unit.code)
+            self.relay_choice.show()
+            self._fit()
         self.trust_button.setEnabled(True)
         self.fingerprint.setFocus()
 
@@ -168,6 +179,9 @@ class TrustKeyDialog(QDialog):
     def _message(self, label: QLabel, text: str | None) -> None:
         """Show a message and grow the dialog so wrapped lines are not cut off."""
         set_error(label, text)
+        self._fit()
+
+    def _fit(self) -> None:
         layout = self.layout()
         layout.activate()
         needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else layout.sizeHint().height()
@@ -189,7 +203,13 @@ class TrustKeyDialog(QDialog):
         if key_file.announcement is not None:
             work = lambda register: identity.follow_key_change(register, key_file.announcement)  # noqa: E731
         else:
-            work = lambda register: identity.pin(register, key_file.identity, typed)  # noqa: E731
+            sends_here, units = self.relay_choice.sends_here(), self.relay_choice.chosen()
+
+            def work(register):
+                peer = identity.pin(register, key_file.identity, typed, sends_here=sends_here)
+                if units:
+                    relay.assign(register, peer.unit_code, units)
+                return peer
 
         def trust_and_retry(register):
             peer = work(register)
@@ -254,6 +274,7 @@ class KeysPanel(QWidget):
             (_("Fingerprint"), lambda k: k.fingerprint),
             (_("Trusted on"), lambda k: day(k.pinned_at)),
             (_("State"), lambda k: _("in use") if k.active else _("replaced by a newer key")),
+            (_("Bundles"), lambda k: _("send here") if k.direction == "down" else _("receive ours")),
         ], highlight=lambda k: None if k.active else "#757575")
         self.table = table_view(self.model, "trusted_keys", stretch_column=0)
         self.trust_button = QPushButton(_("&Trust a key file…"))
@@ -309,9 +330,9 @@ class KeysPanel(QWidget):
         me = self.identity
         self.own_unit.setText(f"<b>{html.escape(me.unit_name)}</b> ({html.escape(me.unit_code)}) · "
                               f"{role_label(me.role)}")
-        self.fingerprint.setText(grouped_lines(me.fingerprint))
-        self.qr.setPixmap(qr_pixmap(me.fingerprint))
-        self.qr.setToolTip(_("The fingerprint as a QR code: {fingerprint}").format(fingerprint=me.fingerprint))
+        self.fingerprint.setText(grouped_lines(me.confirmation))
+        self.qr.setPixmap(qr_pixmap(me.confirmation))
+        self.qr.setToolTip(_("The fingerprint as a QR code: {fingerprint}").format(fingerprint=me.confirmation))
         self.model.set_rows(keys)
 
     def _on_changed(self, change: dict) -> None:
@@ -329,7 +350,7 @@ class KeysPanel(QWidget):
         def work(register) -> str:
             me = identity.own_identity(register)
             write_atomic(Path(path), me.to_bytes(), mode=0o644)  # public keys only: others may read it
-            return me.fingerprint
+            return me.confirmation
 
         run(self, self.session, work, lambda fingerprint: self.status.setText(
             _("Key file written to {path}.").format(path=path) + " "
@@ -355,7 +376,7 @@ class KeysPanel(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         run(self, self.session,
-            lambda register: (identity.rotate_keys(register), identity.own_keys(register).fingerprint),
+            lambda register: (identity.rotate_keys(register), identity.own_identity(register).confirmation),
             lambda result: self._rotated(*result, district), lambda error: show_error(self, error),
             progress_parent=self)
 

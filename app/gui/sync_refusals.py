@@ -20,8 +20,10 @@ from app.store.records import SYNCED_TABLES
 from app.sync import merge, quarantine
 
 
-def _plain(label: QLabel) -> QLabel:
+def _plain(label: QLabel, lines: int = 0) -> QLabel:
     label.setWordWrap(True)
+    if lines:   # room for a wrapped explanation below a stretching table
+        label.setMinimumHeight(label.fontMetrics().lineSpacing() * lines + 4)
     label.setTextFormat(Qt.TextFormat.PlainText)   # names and values come from other registers' files
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
@@ -37,7 +39,7 @@ class HeldPanel(QWidget):
         self.summary = _plain(QLabel())
         self.summary.setObjectName("held_summary")
         self.model = NumbersModel([
-            (_("From"), lambda e: e.sender),
+            (_("Sent by"), lambda e: e.sender),
             (_("Bundle"), lambda e: e.seq),
             (_("Record"), lambda e: table_label(e.refusal.table)),
             (_("Field"), lambda e: field_label(e.refusal)),
@@ -46,7 +48,7 @@ class HeldPanel(QWidget):
             (_("Received"), lambda e: day(e.received_at)),
         ])
         self.table = table_view(self.model, "held_table", stretch_column=4)
-        self.detail = _plain(QLabel())
+        self.detail = _plain(QLabel(), lines=3)
         self.detail.setObjectName("held_detail")
         self.save_button = QPushButton(_("&Save the list…"))
         self.save_button.setObjectName("save_held")
@@ -153,7 +155,7 @@ class RefusedPanel(QWidget):
             (_("State"), lambda e: _("Corrected: goes with the next bundle") if e.corrected else _("To correct")),
         ], highlight=lambda e: None if e.corrected else GAP_COLOUR)
         self.table = table_view(self.model, "refused_table", stretch_column=2)
-        self.detail = _plain(QLabel())
+        self.detail = _plain(QLabel(), lines=3)
         self.detail.setObjectName("refused_detail")
         self.open_button = QPushButton(_("&Open the client's file"))
         self.open_button.setObjectName("open_refused")

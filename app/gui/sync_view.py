@@ -18,6 +18,7 @@ from app.gui.sync_keys import KeysPanel
 from app.gui.sync_persons import PersonsPanel
 from app.gui.sync_point import PointPanel
 from app.gui.sync_refusals import HeldPanel, RefusedPanel
+from app.gui.sync_relay import RelayPanel
 from app.gui.widgets import heading
 
 
@@ -29,14 +30,16 @@ class SyncView(QWidget):
         self.session = session
         self.tabs = QTabWidget()
         self.tabs.setObjectName("sync_tabs")
-        self.point = self.district = self.persons = self.held = self.refused = None
+        self.point = self.district = self.persons = self.held = self.refused = self.relayed = None
         if session.info.unit.role == RegisterRole.DISTRICT:
             self.district = DistrictPanel(session)
             self.held = HeldPanel(session)
             self.persons = PersonsPanel(session)
+            self.relayed = RelayPanel(session)
             self.tabs.addTab(self.district, _("Points"))
             self.tabs.addTab(self.held, _("Records held back"))
             self.tabs.addTab(self.persons, _("Possible same persons"))
+            self.tabs.addTab(self.relayed, _("Relayed units"))
             title = _("Sync: data from the points")
         else:
             self.point = PointPanel(session)

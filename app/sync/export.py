@@ -96,23 +96,26 @@ def pending_records(conn, after: int) -> tuple[list[tuple[int, str, tuple]], int
     return found, last, columns_of
 
 
-def _document(unit, seq: int, records: list[tuple[int, str, tuple]], columns_of: dict[str, list[str]]) -> dict:
-    """Records as one column list and value rows per table: compact, and fast to write and read."""
+def _document(unit, seq: int, records: list[tuple[int, str, tuple]], columns_of: dict[str, list[str]],
+              relayed: dict[str, str]) -> dict:
+    """Records as one column list and value rows per table: compact, and fast to write and read.
+    An office adds the names of the units it relays, so the office above can show names, not codes."""
     tables: dict[str, dict] = {}
     for _change, table, row in records:
         tables.setdefault(table, {"columns": columns_of[table], "rows": []})["rows"].append(row)
-    return {"format": "tuvan-records", "version": 1, "sender": unit.code, "seq": seq,
-            "unit": {"code": unit.code, "name": unit.name, "office_name": unit.office_name, "role": unit.role.value},
-            "tables": tables}
+    about = {"code": unit.code, "name": unit.name, "office_name": unit.office_name, "role": unit.role.value}
+    if relayed:
+        about["relayed"] = relayed
+    return {"format": "tuvan-records", "version": 1, "sender": unit.code, "seq": seq, "unit": about, "tables": tables}
 
 
-def _parts(records: list, unit, first_seq: int, columns_of: dict) -> list[tuple[list, bytes, int]]:
+def _parts(records: list, unit, first_seq: int, columns_of: dict, relayed: dict) -> list[tuple[list, bytes, int]]:
     """Split records (in change order) until each compressed part fits the e-mail limit."""
     pending = [records]
     done = []
     while pending:
         part = pending.pop(0)
-        compressed, raw = payload.encode(_document(unit, first_seq + len(done), part, columns_of))
+        compressed, raw = payload.encode(_document(unit, first_seq + len(done), part, columns_of, relayed))
         if len(compressed) > SPLIT_BYTES and len(part) > 1:
             middle = len(part) // 2
             pending[:0] = [part[:middle], part[middle:]]
@@ -125,7 +128,7 @@ def export_bundles(register, out: Path) -> list[ExportedBundle]:
     """Write the bundle(s) to `out` (a folder, or a file name for the first bundle)."""
     register.require(Permission.CASE_WORK)
     conn = register.conn
-    recipients = identity.trusted_list(conn, "district")
+    recipients = identity.receiving_offices(conn)
     if not recipients:
         raise NoDistrictKey()
     keys = identity.own_keys(register)
@@ -140,7 +143,8 @@ def export_bundles(register, out: Path) -> list[ExportedBundle]:
     superseded = unconfirmed(conn)
     first = after + 1
     out = Path(out)
-    results = _parts(records, unit, seq, columns_of)
+    relayed = identity.served_units(conn) if unit.role.value == "district" else {}
+    results = _parts(records, unit, seq, columns_of, relayed)
     exported = []
     for index, (part, compressed, raw) in enumerate(results):
         part_last = last if index == len(results) - 1 else part[-1][0]

@@ -71,11 +71,24 @@ def canonical(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def fingerprint(sign_public: bytes, enc_public: bytes) -> str:
-    """160 bits of SHA-256 over both public keys, as 8 groups of 4 Crockford base32 characters."""
-    digest = int.from_bytes(hashlib.sha256(b"tuvan-identity-v1" + sign_public + enc_public).digest()[:20], "big")
-    chars = "".join(ALPHABET[(digest >> (5 * i)) & 31] for i in reversed(range(32)))
+def _grouped(digest: bytes) -> str:
+    """160 bits as 8 groups of 4 Crockford base32 characters."""
+    value = int.from_bytes(digest[:20], "big")
+    chars = "".join(ALPHABET[(value >> (5 * i)) & 31] for i in reversed(range(32)))
     return " ".join(chars[i:i + 4] for i in range(0, 32, 4))
+
+
+def fingerprint(sign_public: bytes, enc_public: bytes) -> str:
+    """The key fingerprint (version 1): SHA-256 over both public keys. Names a key in bundle headers."""
+    return _grouped(hashlib.sha256(b"tuvan-identity-v1" + sign_public + enc_public).digest())
+
+
+def identity_fingerprint(sign_public: bytes, enc_public: bytes, role: str, unit_code: str,
+                         points: tuple[str, ...] | list[str]) -> str:
+    """The fingerprint officers compare (version 2): the keys *and* what the officer trusts with them,
+    the unit code, the role and the list of units it says it serves (docs/bundle-format.md §6.2)."""
+    claims = canonical({"points": sorted(points), "role": role, "unit_code": unit_code})
+    return _grouped(hashlib.sha256(b"tuvan-identity-v2" + sign_public + enc_public + claims).digest())
 
 
 def normalize_fingerprint(text: str) -> str:
@@ -116,16 +129,31 @@ class Identity:
     sign_public: bytes
     enc_public: bytes
     points: tuple[str, ...] = field(default=())
+    version: int = 2                                   # of the key file: what its fingerprint covers
+    point_names: tuple[tuple[str, str], ...] = field(default=(), compare=False)   # (code, name), shown only
+    direction: str = field(default="", compare=False)   # pinned keys: "up" (we send to it) or "down" (it sends here)
 
     @property
     def fingerprint(self) -> str:
+        """The key fingerprint: identifies the key in headers, recipients and the trusted list."""
         return fingerprint(self.sign_public, self.enc_public)
 
+    @property
+    def confirmation(self) -> str:
+        """What the officers read aloud or scan: version 2 covers unit code, role and point list."""
+        if self.version == 1:
+            return self.fingerprint
+        return identity_fingerprint(self.sign_public, self.enc_public, self.role, self.unit_code, self.points)
+
     def to_dict(self) -> dict:
-        return {"format": IDENTITY_FORMAT, "version": 1, "role": self.role, "unit_code": self.unit_code,
+        data = {"format": IDENTITY_FORMAT, "version": self.version, "role": self.role, "unit_code": self.unit_code,
                 "unit_name": self.unit_name, "register_id": self.register_id,
                 "sign_public": b64(self.sign_public), "enc_public": b64(self.enc_public),
-                "points": list(self.points), "fingerprint": self.fingerprint}
+                "points": list(self.points), "fingerprint": self.confirmation}
+        if self.version >= 2:
+            data["key_fingerprint"] = self.fingerprint
+            data["point_names"] = dict(self.point_names)
+        return data
 
     def to_bytes(self) -> bytes:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1).encode() + b"\n"
@@ -144,11 +172,17 @@ class Identity:
 
 def identity_from_dict(data: Any) -> Identity:
     try:
-        if data.get("format") != IDENTITY_FORMAT or data.get("version") != 1:
+        version = data.get("version")
+        if data.get("format") != IDENTITY_FORMAT or version not in (1, 2) or isinstance(version, bool):
             raise ValueError("not a Tư Vấn key file")
+        points = data.get("points", [])
+        names = data.get("point_names", {}) if version >= 2 else {}
+        if not isinstance(points, list) or not isinstance(names, dict):
+            raise ValueError("damaged key")
         identity = Identity(str(data["role"]), str(data["unit_code"]), str(data.get("unit_name", "")),
                             str(data["register_id"]), unb64(data["sign_public"]), unb64(data["enc_public"]),
-                            tuple(str(p) for p in data.get("points", [])))
+                            tuple(sorted({str(p) for p in points})), version,
+                            tuple(sorted((str(code), str(name)[:200]) for code, name in names.items())))
         if identity.role not in ("point", "district") or len(identity.sign_public) != 32 \
                 or len(identity.enc_public) != 32:
             raise ValueError("damaged key")
@@ -206,11 +240,12 @@ def all_own_keys(conn) -> list[Keys]:
 
 
 def own_identity(register) -> Identity:
+    """This register's key file: an office lists every unit it serves, directly or relayed at any depth."""
     keys = own_keys(register)
     unit = register.unit()
-    points = tuple(trusted_points(register.conn)) if unit.role.value == "district" else ()
+    names = served_units(register.conn) if unit.role.value == "district" else {}
     return Identity(unit.role.value, unit.code, unit.name, register.register_id, keys.sign_public,
-                    keys.enc_public, points)
+                    keys.enc_public, tuple(sorted(names)), 2, tuple(sorted(names.items())))
 
 
 def latest_key_change(conn) -> dict | None:
@@ -240,17 +275,27 @@ def rotate_keys(register) -> dict:
 
 # --- pinned peers -------------------------------------------------------------------
 
-_TRUSTED = "fingerprint, role, unit_code, unit_name, register_id, sign_public, enc_public, points, active"
+_TRUSTED = ("fingerprint, role, unit_code, unit_name, register_id, sign_public, enc_public, points, active,"
+            " point_names, confirmed_fingerprint, direction")
 
 
 def _identity(row) -> Identity:
-    return Identity(row[1], row[2], row[3], row[4], bytes(row[5]), bytes(row[6]), tuple(json.loads(row[7])))
+    # A key pinned from a version 1 file (or followed through a key change) keeps version 1 only if
+    # what was confirmed was the key fingerprint itself.
+    version = 1 if row[10] in ("", row[0]) else 2
+    return Identity(row[1], row[2], row[3], row[4], bytes(row[5]), bytes(row[6]), tuple(json.loads(row[7])),
+                    version, tuple(sorted(json.loads(row[9]).items())), row[11])
 
 
-def pin(register, identity: Identity, typed_fingerprint: str) -> Identity:
-    """Trust `identity` after checking the fingerprint the user compared (administrators)."""
+def pin(register, identity: Identity, typed_fingerprint: str, *, sends_here: bool = False) -> Identity:
+    """Trust `identity` after checking the fingerprint the user compared (administrators).
+
+    A version 2 key file is confirmed with its identity fingerprint, which covers the unit code, role
+    and claimed point list as well as the keys; pinning a district does not yet accept any relayed
+    unit (app/sync/relay.py: the officer assigns them). A point's key always sends here; an office's
+    key receives our bundles unless `sends_here` (an office below, at an office)."""
     register.require(Permission.MANAGE_SETTINGS)
-    if normalize_fingerprint(typed_fingerprint) != identity.fingerprint:
+    if normalize_fingerprint(typed_fingerprint) != identity.confirmation:
         raise FingerprintMismatch()
     row = register.conn.execute("SELECT fingerprint, active FROM trusted_keys WHERE fingerprint = ?",
                                 (identity.fingerprint,)).fetchone()
@@ -261,14 +306,15 @@ def pin(register, identity: Identity, typed_fingerprint: str) -> Identity:
     if other is not None:
         # One active key per unit: a second one for the same code would let someone speak for that unit.
         raise UnitAlreadyTrusted(code=identity.unit_code)
-    _pin(register, identity)
+    below = identity.role == "point" or (sends_here and register.unit().role.value == "district")
+    _pin(register, identity, direction="down" if below else "up")
     return identity
 
 
 def untrust(register, fingerprint_text: str) -> Identity:
     """Stop trusting a key (e.g. the other office lost it); it cannot be trusted again (administrators)."""
     register.require(Permission.MANAGE_SETTINGS)
-    known = trusted(register.conn, fingerprint_text, include_inactive=False)
+    known = trusted(register.conn, fingerprint_text, include_inactive=False, confirmed=True)
     if known is None:
         raise UnknownPeer(what=normalize_fingerprint(fingerprint_text))
     with register.transaction():
@@ -277,16 +323,19 @@ def untrust(register, fingerprint_text: str) -> Identity:
     return known
 
 
-def _pin(register, identity: Identity, replaces: str | None = None) -> None:
+def _pin(register, identity: Identity, replaces: str | None = None, direction: str = "up") -> None:
     with register.transaction():
         register.conn.execute(
             "INSERT INTO trusted_keys (fingerprint, role, unit_code, unit_name, register_id, sign_public, enc_public,"
-            " points, pinned_at, pinned_by, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
+            " points, pinned_at, pinned_by, active, point_names, confirmed_fingerprint, direction)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"
             " ON CONFLICT(fingerprint) DO UPDATE SET unit_name = excluded.unit_name, points = excluded.points,"
-            " active = 1, replaced_by = NULL",
+            " point_names = excluded.point_names, confirmed_fingerprint = excluded.confirmed_fingerprint,"
+            " direction = excluded.direction, active = 1, replaced_by = NULL",
             (identity.fingerprint, identity.role, identity.unit_code, identity.unit_name, identity.register_id,
              identity.sign_public, identity.enc_public, json.dumps(list(identity.points)), utc_stamp(),
-             register.user.id))
+             register.user.id, json.dumps(dict(identity.point_names), ensure_ascii=False), identity.confirmation,
+             direction))
         if replaces:
             register.conn.execute("UPDATE trusted_keys SET active = 0, replaced_by = ? WHERE fingerprint = ?",
                                   (identity.fingerprint, replaces))
@@ -315,27 +364,56 @@ def follow_key_change(register, announcement: dict) -> Identity:
         # A retired key (perhaps retired because it was stolen) must not bring in keys of its own.
         raise IdentityInvalid(reason=N_("the key change is signed by a key that was already replaced"))
     _pin(register, Identity(new.role, new.unit_code, new.unit_name, new.register_id, new.sign_public,
-                            new.enc_public, old.points), replaces=old.fingerprint)
+                            new.enc_public, old.points, 1, old.point_names), replaces=old.fingerprint,
+         direction=old.direction)
     return new
 
 
-def trusted(conn, fingerprint_text: str, *, include_inactive: bool = True) -> Identity | None:
-    row = conn.execute(f"SELECT {_TRUSTED} FROM trusted_keys WHERE fingerprint = ?"
-                       + ("" if include_inactive else " AND active = 1"),
-                       (normalize_fingerprint(fingerprint_text),)).fetchone()
+def trusted(conn, fingerprint_text: str, *, include_inactive: bool = True, confirmed: bool = False) -> Identity | None:
+    """The pinned key with this key fingerprint (as bundle headers name it); with `confirmed`, also the
+    key whose confirmed (version 2) fingerprint this is, as people type it."""
+    text = normalize_fingerprint(fingerprint_text)
+    match, params = ("(fingerprint = ? OR confirmed_fingerprint = ?)", (text, text)) if confirmed else (
+        "fingerprint = ?", (text,))
+    row = conn.execute(f"SELECT {_TRUSTED} FROM trusted_keys WHERE {match}"
+                       + ("" if include_inactive else " AND active = 1") + " ORDER BY active DESC", params).fetchone()
     return _identity(row) if row else None
 
 
-def trusted_list(conn, role: str | None = None, *, active_only: bool = True) -> list[Identity]:
+def trusted_list(conn, role: str | None = None, *, active_only: bool = True, direction: str | None = None
+                 ) -> list[Identity]:
     sql = f"SELECT {_TRUSTED} FROM trusted_keys WHERE 1 = 1"
     params: list = []
     if role:
         sql += " AND role = ?"
         params.append(role)
+    if direction:
+        sql += " AND direction = ?"
+        params.append(direction)
     if active_only:
         sql += " AND active = 1"
     return [_identity(r) for r in conn.execute(sql + " ORDER BY unit_code", params)]
 
 
+def receiving_offices(conn) -> list[Identity]:
+    """The offices our bundles are sealed to: a point's office, or the office above an office."""
+    return trusted_list(conn, "district", direction="up")
+
+
+def offices_below(conn) -> list[Identity]:
+    """Offices that send their (relayed) bundles here."""
+    return trusted_list(conn, "district", direction="down")
+
+
 def trusted_points(conn) -> list[str]:
     return sorted({identity.unit_code for identity in trusted_list(conn, "point")})
+
+
+def served_units(conn) -> dict[str, str]:
+    """Code -> name of every unit whose records this office holds by right: the points it trusts
+    directly and the units assigned to the offices that relay to it (any depth)."""
+    units = {code: name for code, name in conn.execute(
+        "SELECT point_code, point_name FROM relay_points")}
+    for peer in trusted_list(conn, "point") + offices_below(conn):
+        units[peer.unit_code] = peer.unit_name or units.get(peer.unit_code, "")
+    return units

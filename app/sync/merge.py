@@ -24,7 +24,7 @@ from app.core.text import fold
 from app.store import search
 from app.store.connection import sqlcipher
 from app.store.records import SYNCED_TABLES
-from app.sync import chain, container, identity, payload, quarantine
+from app.sync import chain, container, identity, payload, quarantine, relay
 from app.sync.container import BundleRejected
 from app.sync.export import BUNDLE_FORMAT, LOCAL_COLUMNS
 from app.sync.record_checks import (
@@ -76,6 +76,7 @@ class ImportPlan:
     new_ids: set[tuple[str, str]] = field(default_factory=set)       # (table, id) of the new records
     key_change: dict | None = None
     unit_name: str = ""
+    relayed_names: dict | None = None                                # a relaying office's names of its units
 
     @property
     def seq(self) -> int:
@@ -170,7 +171,7 @@ def _verified_key_change(conn, announcement: dict) -> identity.Identity | None:
     if not old.verify(signature, identity.canonical(statement)):
         return None
     return identity.Identity(new.role, new.unit_code, new.unit_name, new.register_id, new.sign_public,
-                             new.enc_public, old.points)
+                             new.enc_public, old.points, 1, old.point_names)
 
 
 def _open(conn, header: dict, box: container.Container, file: str) -> dict:
@@ -246,13 +247,21 @@ def plan_import(register, data: bytes, file: str) -> ImportPlan:
     unit = document.get("unit")
     name = unit.get("name") if isinstance(unit, dict) else None
     plan.unit_name = shown(name, 200) if isinstance(name, str) else ""
-    origins = {sender.unit_code} | (set(sender.points) if sender.role == "district" else set())
-    _check_records(conn, plan, document["tables"], origins, register.unit().code)
+    plan.relayed_names = unit.get("relayed") if isinstance(unit, dict) else None
+    _check_records(conn, plan, document["tables"], _origins(conn, sender), register.unit().code)
     plan.duplicates = _same_persons(conn, plan.rows.get("clients", []))
     return plan
 
 
-def _check_records(conn, plan: ImportPlan, tables: dict, origins: set[str], own_code: str) -> None:
+def _origins(conn, sender: identity.Identity) -> tuple[set[str], str | None]:
+    """Whose records `sender` may bring: its own, and an office's also those of the units an officer
+    assigned to it here (relay.assign), never the list its key file claims."""
+    if sender.role != "district":
+        return {sender.unit_code}, None
+    return {sender.unit_code} | relay.relayed_by(conn, sender.unit_code), sender.unit_code
+
+
+def _check_records(conn, plan: ImportPlan, tables: dict, origins: tuple[set[str], str | None], own_code: str) -> None:
     """Sort every record into new, updated, unchanged or refused (with the rule it broke)."""
     columns = _columns(conn)
     candidates: dict[str, list[dict]] = {}
@@ -271,7 +280,7 @@ def _check_records(conn, plan: ImportPlan, tables: dict, origins: set[str], own_
         counts = plan.counts.setdefault(table, TableCounts())
         good = []
         for row in rows:
-            problem = check_row(table, row, columns[table], origins)
+            problem = check_row(table, row, columns[table], *origins)
             if problem:
                 counts.rejected += 1
                 plan.refused.append(problem)
@@ -387,6 +396,7 @@ def _apply(register, plan: ImportPlan) -> int:
         if plan.unit_name:
             conn.execute("UPDATE trusted_keys SET unit_name = ? WHERE unit_code = ? AND active = 1",
                          (plan.unit_name, plan.sender_code))
+        relay.learn_names(conn, plan.sender_code, plan.relayed_names)
         quarantine.hold(conn, plan.sender_code, plan.seq, plan.refused)
         quarantine.resolve(conn, plan.sender_code, plan.passed)
         counts = {t: c.__dict__ for t, c in plan.counts.items()}
@@ -472,7 +482,7 @@ def retry_held(register, sender: str) -> RetryResult:
     if not pinned or not entries:
         return RetryResult(0, len(quarantine.held(conn, sender)))
     key = pinned[0]
-    origins = {key.unit_code} | (set(key.points) if key.role == "district" else set())
+    origins = _origins(conn, key)
     tables: dict[str, dict] = {}
     for entry in entries:
         record = entry.refusal.record

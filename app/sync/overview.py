@@ -54,7 +54,7 @@ def _sent(conn, where: str = "", params: tuple = ()) -> SentBundle | None:
 
 def point_outbox(conn) -> Outbox:
     """What a point would send now: counted per table from the change log, rows are not loaded."""
-    offices = [(i.unit_code, i.unit_name) for i in identity.trusted_list(conn, "district")]
+    offices = [(i.unit_code, i.unit_name) for i in identity.receiving_offices(conn)]
     after = acknowledged(conn, sorted({code for code, _name in offices}))
     last = conn.execute("SELECT coalesce(max(change_no), 0) FROM change_log").fetchone()[0]
     counted = dict(conn.execute("SELECT table_name, count(DISTINCT row_id) FROM change_log WHERE change_no > ?"
@@ -70,18 +70,21 @@ class TrustedKey:
     unit_code: str
     unit_name: str
     role: str
-    fingerprint: str
+    fingerprint: str            # as the officer compared it (version 2 covers code, role and point list)
     pinned_at: str
     active: bool
     replaced_by: str | None
+    key_fingerprint: str        # as bundle headers name the key
+    direction: str              # "up": receives our bundles; "down": sends its bundles here
 
 
 def trusted_keys(conn) -> list[TrustedKey]:
     """Every pinned key, the ones in use first (replaced keys stay listed: old bundles name them)."""
-    return [TrustedKey(code, name, role, fingerprint, pinned_at, bool(active), replaced_by)
-            for code, name, role, fingerprint, pinned_at, active, replaced_by in conn.execute(
-                "SELECT unit_code, unit_name, role, fingerprint, pinned_at, active, replaced_by FROM trusted_keys"
-                " ORDER BY active DESC, role DESC, unit_code, pinned_at")]
+    return [TrustedKey(code, name, role, confirmed or fingerprint, pinned_at, bool(active), replaced_by, fingerprint,
+                       direction)
+            for code, name, role, fingerprint, pinned_at, active, replaced_by, confirmed, direction in conn.execute(
+                "SELECT unit_code, unit_name, role, fingerprint, pinned_at, active, replaced_by, confirmed_fingerprint,"
+                " direction FROM trusted_keys ORDER BY active DESC, role DESC, unit_code, pinned_at")]
 
 
 def fork_state(conn, sender: str, seq: int, file_hash: str) -> str:

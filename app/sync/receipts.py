@@ -75,7 +75,7 @@ def import_receipt(register, data: bytes, file: str) -> Receipt:
     except (KeyError, TypeError, ValueError):
         raise BundleRejected(file=file, reason=N_("it is not a Tư Vấn receipt")) from None
     issuer = identity.trusted(register.conn, fingerprint, include_inactive=False)
-    if issuer is None or issuer.role != "district":
+    if issuer is None or issuer.role != "district" or issuer.direction != "up":
         raise BundleRejected(file=file, reason=N_("it is signed by a key that is not trusted here "
                                                   "(import and confirm the sender's key first)"))
     if not issuer.verify(box.signature, box.signed_part):

@@ -24,6 +24,8 @@ _ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 FIX_IT = N_("Correct the record at the point and save it: it goes with the next bundle.")
 OWN_PEOPLE = N_("At the point, open the record, choose a person or group of that point instead and save it: it "
                 "goes with the next bundle.")
+ASSIGN_IT = N_("Ask the receiving office to accept this unit as sending through you (its Sync screen, Relayed "
+                "units tab); the held records are then applied.")
 NOT_FROM_A_FORM = N_("The program's forms cannot make such a record: update the program at the sender, or tell "
                      "whoever supports it.")
 
@@ -33,6 +35,7 @@ UNKNOWN_FIELDS = N_("unknown fields {names}")
 NO_FIELD = N_("no {field}")
 BAD_ID = N_("the id is not valid")
 FOREIGN_ORIGIN = N_("it belongs to {origin}, not to the sender")
+NOT_ASSIGNED = N_("it belongs to {origin}, which this office has not confirmed as sending through {sender}")
 BAD_VERSION = N_("the version is not valid")
 BAD_DELETED = N_("the deletion mark is not valid")
 BAD_VALUE = N_("a value of {field} is not valid")
@@ -43,7 +46,7 @@ BREAKS_RULES = N_("{field} holds a value the register does not allow")
 MISSING_VALUE = N_("{field} is empty, but the register needs it")
 
 ADVICE = {NOT_A_TABLE: NOT_FROM_A_FORM, NOT_A_RECORD: NOT_FROM_A_FORM, UNKNOWN_FIELDS: NOT_FROM_A_FORM,
-          NO_FIELD: NOT_FROM_A_FORM, BAD_ID: NOT_FROM_A_FORM, FOREIGN_ORIGIN: NOT_FROM_A_FORM,
+          NO_FIELD: NOT_FROM_A_FORM, BAD_ID: NOT_FROM_A_FORM, FOREIGN_ORIGIN: NOT_FROM_A_FORM, NOT_ASSIGNED: ASSIGN_IT,
           BAD_VERSION: NOT_FROM_A_FORM, BAD_DELETED: NOT_FROM_A_FORM, BAD_VALUE: FIX_IT, TOO_LONG: FIX_IT,
           OTHER_OWNER: NOT_FROM_A_FORM, FOREIGN_REFERENCE: OWN_PEOPLE, BREAKS_RULES: FIX_IT,
           MISSING_VALUE: FIX_IT}
@@ -97,8 +100,9 @@ def integer(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and -MAX_INTEGER - 1 <= value <= MAX_INTEGER
 
 
-def check_row(table: str, row: Any, columns: set[str], origins: set[str]) -> Refusal | None:
-    """The record's shape, sync fields, values and origin; None if it may be applied."""
+def check_row(table: str, row: Any, columns: set[str], origins: set[str], relaying: str | None = None) -> Refusal | None:
+    """The record's shape, sync fields, values and origin; None if it may be applied. `relaying` is the
+    sending office's code when it may relay (its refusals then say the unit is not assigned to it)."""
     if not isinstance(row, dict):
         return refusal(table, row, NOT_A_RECORD)
     unknown = set(row) - columns
@@ -111,6 +115,8 @@ def check_row(table: str, row: Any, columns: set[str], origins: set[str]) -> Ref
         return refusal(table, row, BAD_ID, "id")
     if not isinstance(row["origin"], str) or row["origin"] not in origins:
         origin = shown(row["origin"], 30) if isinstance(row["origin"], str) else "?"
+        if relaying and isinstance(row["origin"], str):
+            return refusal(table, row, NOT_ASSIGNED, "origin", origin=origin, sender=relaying)
         return refusal(table, row, FOREIGN_ORIGIN, "origin", origin=origin)
     if not isinstance(row["version"], int) or isinstance(row["version"], bool) or not 0 < row["version"] <= MAX_VERSION:
         return refusal(table, row, BAD_VERSION, "version")

@@ -50,9 +50,9 @@ def _cached(points: int) -> Path:
         started = time.perf_counter()
         point = _new(folder / "points" / f"{n:02d}", "point", f"DIEM-{n:02d}", f"Điểm tư vấn số {n}")
         insert_busy_point(point, seed=100 + n, until=date(2026, 10, 31))
-        identity.pin(point, district_id, district_id.fingerprint)
+        identity.pin(point, district_id, district_id.confirmation)
         point_id = identity.own_identity(point)
-        identity.pin(district, point_id, point_id.fingerprint)
+        identity.pin(district, point_id, point_id.confirmation)
         for bundle in export.export_bundles(point, folder / "bundles" / f"{n:02d}"):
             bundle.path.rename(folder / "bundles" / f"{n:02d}-{bundle.seq:03d}.tvb")
         point.close()

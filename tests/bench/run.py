@@ -155,7 +155,7 @@ def _enroll(point, district) -> None:
 
     for a, b in ((point, district), (district, point)):
         other = identity.own_identity(b)
-        identity.pin(a, other, other.fingerprint)
+        identity.pin(a, other, other.confirmation)
 
 
 def measure_sync(busy, work: Path) -> dict:

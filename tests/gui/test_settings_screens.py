@@ -201,7 +201,7 @@ def test_a_point_allows_escrow_and_its_office_writes_a_temporary_passphrase(qtbo
                                   admin_login="admin", admin_full_name="Cán Bộ", passphrase=PASSPHRASE)
     for a, b in ((point, district), (district, point)):
         other = identity.own_identity(b)
-        identity.pin(a, other, other.fingerprint)
+        identity.pin(a, other, other.confirmation)
     roots = point.paths.root, district.paths.root
     point.close()
     district.close()

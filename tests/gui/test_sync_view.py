@@ -34,9 +34,9 @@ def _register(tmp_path, role, code, name, clients_count=0, seed=1):
 
 def _enroll(point, district):
     district_id = identity.own_identity(district)
-    identity.pin(point, district_id, district_id.fingerprint)
+    identity.pin(point, district_id, district_id.confirmation)
     point_id = identity.own_identity(point)
-    identity.pin(district, point_id, point_id.fingerprint)
+    identity.pin(district, point_id, point_id.confirmation)
 
 
 def _add_contact(point, day: int) -> None:
@@ -77,7 +77,7 @@ def test_point_trusts_the_district_key_and_exports_a_bundle(qtbot, make_controll
     district = _register(tmp_path, *DISTRICT)
     key_file = tmp_path / "LX-CA.tvkey"
     key_file.write_bytes(identity.own_identity(district).to_bytes())
-    fingerprint = identity.own_identity(district).fingerprint
+    fingerprint = identity.own_identity(district).confirmation
     district.close()
     point = _register(tmp_path, *POINT, clients_count=20)
     root = point.paths.root
@@ -88,7 +88,7 @@ def test_point_trusts_the_district_key_and_exports_a_bundle(qtbot, make_controll
     assert [view.tabs.tabText(i) for i in range(view.tabs.count())] == ["Gửi dữ liệu", "Nơi nhận không nhận", "Khóa"]
     qtbot.waitUntil(lambda: keys.identity is not None, timeout=10000)
     assert not keys.qr.pixmap().isNull() and keys.qr.pixmap().width() > 100
-    assert keys.fingerprint.text().replace("\n", " ") == keys.identity.fingerprint
+    assert keys.fingerprint.text().replace("\n", " ") == keys.identity.confirmation
     qtbot.waitUntil(lambda: panel.outbox is not None, timeout=10000)
     assert "Chưa tin cậy khóa" in panel.office.text() and not panel.export_button.isEnabled()
     assert panel.model.rowCount() > 3 and panel.outbox.records > 20
@@ -156,7 +156,7 @@ def test_a_point_follows_the_districts_new_key_without_a_fingerprint(qtbot, make
     assert not dialog.fingerprint.isVisible() and dialog.trust_button.text() == "&Nhận khóa mới"
     qtbot.mouseClick(dialog.trust_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: keys.model.rowCount() == 2, timeout=10000)
-    assert [(k.fingerprint, k.active) for k in keys.model.rows] == [(new, True), (old, False)]
+    assert [(k.key_fingerprint, k.active) for k in keys.model.rows] == [(new, True), (old, False)]
     assert keys.model.data(keys.model.index(1, 4)) == "đã được thay bằng khóa mới"
 
 
@@ -174,7 +174,7 @@ def test_district_imports_with_a_dry_run_and_sees_a_gap(qtbot, make_controller, 
     district.close()
 
     view = _open_view(qtbot, make_controller, root)
-    assert [view.tabs.tabText(i) for i in range(view.tabs.count())] == ["Các điểm", "Bản ghi bị giữ lại", "Người có thể trùng", "Khóa"]
+    assert [view.tabs.tabText(i) for i in range(view.tabs.count())] == ["Các điểm", "Bản ghi bị giữ lại", "Người có thể trùng", "Đơn vị chuyển tiếp", "Khóa"]
     qtbot.waitUntil(lambda: view.district.model.rowCount() == 1, timeout=10000)
     assert _point_row(view, "MYHOA-01").bundles == []
 

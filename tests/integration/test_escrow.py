@@ -22,7 +22,7 @@ def _register(root, role, code, name):
 
 def _pin(a, b):
     other = identity.own_identity(b)
-    identity.pin(a, other, other.fingerprint)
+    identity.pin(a, other, other.confirmation)
 
 
 @pytest.fixture

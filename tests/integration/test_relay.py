@@ -2,8 +2,9 @@
 
 Two points send bundles to the district; the district exports one bundle signed
 with its own key; the higher office (also a "district" register) accepts the
-records only for the points enrolled under that district, whose codes came with
-the district's key file when it was pinned.
+records only for the units an officer there assigned to that district
+(app/sync/relay.py). The district's key file only claims them; its version 2
+fingerprint covers the claim. Relay goes to any depth, with the units' names.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from app.reports.period import Month
 from app.store import clients, contacts, demo
 from app.store.register import create_register
 from app.store.records import SYNCED_TABLES
-from app.sync import export, identity, merge, quarantine, receipts
+from app.sync import chain, export, identity, merge, quarantine, receipts, relay
 from tests.conftest import PASSPHRASE
 
 
@@ -29,11 +30,11 @@ def _register(tmp_path, role, code, name):
     return register
 
 
-def _pin(receiver, sender):
+def _pin(receiver, sender, **how):
     """The receiver pins the sender's key file after comparing the fingerprint read aloud."""
     key_file = identity.own_identity(sender).to_bytes()
-    spoken = identity.own_identity(sender).fingerprint.lower()
-    return identity.pin(receiver, identity.identity_from_bytes(key_file), spoken)
+    spoken = identity.own_identity(sender).confirmation.lower()
+    return identity.pin(receiver, identity.identity_from_bytes(key_file), spoken, **how)
 
 
 def _send(sender, receiver, folder):
@@ -71,8 +72,9 @@ def offices(tmp_path):
         _pin(district, point)
         points.append(point)
     _pin(district, province)            # the district seals its relay bundles to the province
-    pinned = _pin(province, district)   # the province learns the district's points from its key file
+    pinned = _pin(province, district, sends_here=True)   # its key file claims the district's points …
     assert pinned.points == ("MYHOA-01", "PHUTHANH-01")
+    relay.assign(province, "LX-CA", list(pinned.points))  # … which the province's officer confirms
     yield district, province, points, tmp_path
     for register in (district, province, *points):
         register.close()
@@ -154,9 +156,15 @@ def test_records_of_a_point_not_enrolled_under_the_district_are_rejected(offices
     assert _origins(province) == {"MYHOA-01", "PHUTHANH-01"}
     assert len(quarantine.held(province.conn, "LX-CA")) == late_records
 
-    # The district sends its refreshed key file; the province compares the (unchanged) fingerprint again
-    # and tries the held records again: now they pass. The same file again changes nothing.
-    assert _pin(province, district).points == ("MYHOA-01", "MYTHOI-01", "PHUTHANH-01")
+    # The district sends its refreshed key file. Its fingerprint covers the point list, so it changed:
+    # the province compares it again. The new point is only claimed: its records stay held …
+    before = identity.trusted(province.conn, identity.own_keys(district).fingerprint).confirmation
+    refreshed = _pin(province, district, sends_here=True)
+    assert refreshed.points == ("MYHOA-01", "MYTHOI-01", "PHUTHANH-01") and refreshed.confirmation != before
+    assert merge.retry_held(province, "LX-CA").applied == 0
+    assert [c.point for c in relay.claims(province.conn) if c.assigned_to is None] == ["MYTHOI-01"]
+    # … until the officer confirms that MYTHOI-01 belongs to LX-CA; then they pass.
+    assert relay.assign(province, "LX-CA", ["MYTHOI-01"]) == {"MYTHOI-01": None}
     retried = merge.retry_held(province, "LX-CA")
     assert (retried.applied, retried.still_held) == (late_records, 0)
     assert _records(province, "MYTHOI-01") == _records(late)
@@ -175,12 +183,18 @@ def test_records_of_a_point_not_enrolled_under_the_district_are_rejected(offices
 
 def test_a_point_cannot_relay_even_if_its_key_file_lists_points(offices):
     district, province, points, tmp_path = offices
-    # A point's key file edited to claim other points: a point is never entitled to relay.
+    # A point's key file edited to claim another point: the fingerprint the point reads aloud does
+    # not match it (version 2 covers the point list) …
     point = points[0]
     claimed = identity.own_identity(point)
     forged = identity.Identity(claimed.role, claimed.unit_code, claimed.unit_name, claimed.register_id,
                                claimed.sign_public, claimed.enc_public, ("PHUTHANH-01",))
-    identity.pin(province, identity.identity_from_bytes(forged.to_bytes()), claimed.fingerprint)
+    with pytest.raises(identity.FingerprintMismatch):
+        identity.pin(province, identity.identity_from_bytes(forged.to_bytes()), claimed.confirmation)
+    # … and even confirmed as it is, a point's key never relays: units cannot be assigned to it.
+    identity.pin(province, identity.identity_from_bytes(forged.to_bytes()), forged.confirmation)
+    with pytest.raises(relay.NotAnOffice):
+        relay.assign(province, "MYHOA-01", ["PHUTHANH-01"])
     _pin(point, province)
     point.conn.execute("UPDATE contacts SET origin = 'PHUTHANH-01', version = version + 1"
                        " WHERE seq = (SELECT min(seq) FROM contacts)")
@@ -189,3 +203,74 @@ def test_a_point_cannot_relay_even_if_its_key_file_lists_points(offices):
     assert plan.rejected == 1 and "PHUTHANH-01" in plan.problems[0]
     assert merge.apply_import(province, plan).applied
     assert _origins(province) == {"MYHOA-01"}
+
+
+def test_two_offices_claiming_one_point_is_shown_and_only_the_assigned_one_is_accepted(offices):
+    district, province, points, tmp_path = offices
+    for point in points:
+        _send(point, district, tmp_path / "usb" / point.origin)
+    # A second office claims MYHOA-01 too (a copied register, or a point that moved): it trusts the
+    # point's key and relays its records.
+    rival = _register(tmp_path, "district", "CT-CA", "Công an huyện Châu Thành")
+    _pin(rival, points[0])
+    _pin(points[0], rival)
+    _pin(rival, province)
+    _send(points[0], rival, tmp_path / "usb-rival")
+    pinned = _pin(province, rival, sends_here=True)
+    assert pinned.points == ("MYHOA-01",)
+    assert relay.unassigned_claims(province.conn, "CT-CA") == []   # nothing is taken from LX-CA silently
+    disputed = {c.point: c for c in relay.claims(province.conn) if c.disputed}
+    assert list(disputed) == ["MYHOA-01"]
+    assert disputed["MYHOA-01"].claimed_by == ("CT-CA", "LX-CA") and disputed["MYHOA-01"].assigned_to == "LX-CA"
+
+    # The rival's relay of MYHOA-01 is held with a reason naming both, and the receipt tells it so.
+    bundle = export.export_bundles(rival, tmp_path / "relay-rival")[0]
+    plan = merge.plan_import(province, bundle.path.read_bytes(), bundle.path.name)
+    assert plan.rejected == sum(len(rows) for rows in _records(points[0]).values())
+    assert all("MYHOA-01" in p and "CT-CA" in p for p in plan.problems)
+    assert merge.apply_import(province, plan).applied
+    assert _origins(province) == set()
+    receipt = receipts.export_receipt(province, "CT-CA", tmp_path / "rival.tvr")
+    got = receipts.import_receipt(rival, (tmp_path / "rival.tvr").read_bytes(), "rival.tvr")
+    assert receipt.refused == got.refused > 0
+
+    # LX-CA's relay is applied as before; moving the point is the officer's explicit choice.
+    _send(district, province, tmp_path / "relay")
+    assert _origins(province) == {"MYHOA-01", "PHUTHANH-01"}
+    assert relay.assign(province, "CT-CA", ["MYHOA-01"]) == {"MYHOA-01": "LX-CA"}
+    assert relay.relayed_by(province.conn, "LX-CA") == {"PHUTHANH-01"}
+    rival.close()
+
+
+def test_relay_goes_to_any_depth_with_the_names_of_the_units(offices):
+    district, province, points, tmp_path = offices
+    national = _register(tmp_path, "district", "CA-TW", "Cục Cảnh sát điều tra tội phạm về ma túy")
+    for point in points:
+        _send(point, district, tmp_path / "usb" / point.origin)
+    _send(district, province, tmp_path / "relay")
+    # The province's key file lists every unit it serves at any depth: LX-CA and its two points.
+    served = identity.own_identity(province)
+    assert served.points == ("LX-CA", "MYHOA-01", "PHUTHANH-01")
+    assert dict(served.point_names)["MYHOA-01"] == "Điểm tư vấn xã Mỹ Hòa"
+    _pin(province, national)
+    listed = _pin(national, province, sends_here=True)
+    relay.assign(national, "AG-CA", list(listed.points))
+    _send(province, national, tmp_path / "relay-up")
+    for point in points:
+        assert _records(national, point.origin) == _records(point)
+    # The names travelled: the national office shows units by name, not only by code.
+    names = identity.served_units(national.conn)
+    assert names["MYHOA-01"] == "Điểm tư vấn xã Mỹ Hòa" and names["PHUTHANH-01"] == "Điểm tư vấn xã Phú Thạnh"
+    assert names["LX-CA"] == "Công an thành phố Long Xuyên"
+    form = default_form()
+    month = Month.of(datetime.date.today())
+    result = compute_district(national.conn, form, month)
+    for point in points:
+        assert result.by_point[point.origin] == compute(point.conn, form, month).values
+    # Receipts, gaps and forks work the same one level up.
+    assert chain.chain_of(national.conn, "AG-CA").missing_bundles == []
+    receipts.export_receipt(national, "AG-CA", tmp_path / "up.tvr")
+    assert receipts.import_receipt(province, (tmp_path / "up.tvr").read_bytes(), "up.tvr").upto_change > 0
+    with pytest.raises(export.NothingToExport):
+        export.export_bundles(province, tmp_path / "relay-up")
+    national.close()

@@ -25,9 +25,9 @@ def _register(tmp_path, role, code, name):
 def _enroll(point, district):
     """Both sides exchange key files and confirm the fingerprint (as read aloud)."""
     district_id = identity.own_identity(district)
-    identity.pin(point, identity.identity_from_bytes(district_id.to_bytes()), district_id.fingerprint.lower())
+    identity.pin(point, identity.identity_from_bytes(district_id.to_bytes()), district_id.confirmation.lower())
     point_id = identity.own_identity(point)
-    identity.pin(district, identity.identity_from_bytes(point_id.to_bytes()), point_id.fingerprint.replace(" ", "-"))
+    identity.pin(district, identity.identity_from_bytes(point_id.to_bytes()), point_id.confirmation.replace(" ", "-"))
 
 
 @pytest.fixture
@@ -166,7 +166,7 @@ def test_unpinned_signer_other_district_and_foreign_origin_are_rejected(sites):
     district, points, tmp_path = sites
     stranger = _register(tmp_path, "point", "LA-01", "Điểm lạ")
     demo.fill(stranger, clients=20, months=2, seed=9)
-    identity.pin(stranger, identity.own_identity(district), identity.own_identity(district).fingerprint)
+    identity.pin(stranger, identity.own_identity(district), identity.own_identity(district).confirmation)
     bundle = _export(stranger, tmp_path)[0]
     with pytest.raises(BundleRejected) as info:
         merge.import_bundle(district, bundle.path.read_bytes(), bundle.path.name)
@@ -179,7 +179,7 @@ def test_unpinned_signer_other_district_and_foreign_origin_are_rejected(sites):
     demo.fill(lone, clients=20, months=2, seed=5)
     _enroll(lone, other)
     lone_id = identity.own_identity(lone)
-    identity.pin(district, lone_id, lone_id.fingerprint)
+    identity.pin(district, lone_id, lone_id.confirmation)
     wrong = _export(lone, tmp_path)[0]
     with pytest.raises(BundleRejected) as info:
         merge.import_bundle(district, wrong.path.read_bytes(), wrong.path.name)
@@ -248,12 +248,12 @@ def test_one_active_key_per_unit_and_retired_keys_stay_retired(sites):
     impostor = _register(tmp_path / "x", "point", "MYHOA-01", "Điểm giả mạo")  # claims Mỹ Hòa's code
     fake = identity.own_identity(impostor)
     with pytest.raises(identity.UnitAlreadyTrusted):
-        identity.pin(district, fake, fake.fingerprint)
+        identity.pin(district, fake, fake.confirmation)
     real = identity.trusted_list(district.conn, "point")[0]
     identity.untrust(district, real.fingerprint)
     with pytest.raises(identity.KeyRetired):
-        identity.pin(district, real, real.fingerprint)
-    identity.pin(district, fake, fake.fingerprint)  # after the officer removed the old key on purpose
+        identity.pin(district, real, real.confirmation)
+    identity.pin(district, fake, fake.confirmation)  # after the officer removed the old key on purpose
     impostor.close()
 
 

@@ -61,7 +61,7 @@ def point(tmp_path_factory):
     demo.fill(register, clients=60, months=6, seed=3)
     district, _ = create_register(folder / "district", unit=make_unit("district", "LX-CA", "Công an Long Xuyên"),
                                   admin_login="admin", admin_full_name="Cán Bộ", passphrase=PASSPHRASE)
-    identity.pin(register, identity.own_identity(district), identity.own_identity(district).fingerprint)
+    identity.pin(register, identity.own_identity(district), identity.own_identity(district).confirmation)
     district.close()
     root = register.paths.root
     register.close()

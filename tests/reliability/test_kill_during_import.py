@@ -57,7 +57,7 @@ def _register(root, role, code, name):
 
 def _pin(receiver, sender):
     me = identity.own_identity(sender)
-    identity.pin(receiver, identity.identity_from_bytes(me.to_bytes()), me.fingerprint)
+    identity.pin(receiver, identity.identity_from_bytes(me.to_bytes()), me.confirmation)
 
 
 def _state(register) -> tuple[dict[str, int], int]:

@@ -73,7 +73,7 @@ def test_a_day_of_work_leaves_no_plaintext(tmp_path, monkeypatch, tally):
     backup.backup_now(point)
     for a, b in ((point, district), (district, point)):
         other = identity.own_identity(b)
-        identity.pin(a, other, other.fingerprint)
+        identity.pin(a, other, other.confirmation)
     made = export.export_bundles(point, tmp_path / "usb")
     for bundle in made:
         merge.import_bundle(district, bundle.path.read_bytes(), bundle.path.name)

@@ -30,8 +30,8 @@ def sites(tmp_path):
         ("MYHOA-01", "Điểm tư vấn xã Mỹ Hòa"), ("PHUTHANH-01", "Điểm tư vấn xã Phú Thạnh"))]
     for point in points:
         office, own = identity.own_identity(district), identity.own_identity(point)
-        identity.pin(point, office, office.fingerprint)
-        identity.pin(district, own, own.fingerprint)
+        identity.pin(point, office, office.confirmation)
+        identity.pin(district, own, own.confirmation)
     yield district, points, tmp_path
     for register in (district, *points):
         register.close()
