@@ -6,7 +6,8 @@ signature, re-signing with another enrolled point's key, swapped recipient
 entries, oversized lengths). Every import must either raise BundleRejected or be
 the "already imported" no-op of the identical bundle: never another exception,
 never a change to the register. A second fuzzer plays a dishonest enrolled point
-that signs well-formed bundles full of hostile records.
+that signs well-formed bundles full of hostile records; a third a relaying office
+below that brings records of units it was and was not assigned.
 
 Examples per test: TUVAN_FUZZ_EXAMPLES (default a few hundred; `make reliability`
 runs 10,000).
@@ -33,11 +34,14 @@ from app.core.unit import make_unit
 from app.store import clients, demo
 from app.store.register import create_register
 from app.store.records import SYNCED_TABLES
-from app.sync import container, export, identity, merge, payload, quarantine
+from app.sync import container, export, identity, merge, payload, quarantine, relay
+from app.sync.record_checks import FOREIGN_ORIGIN, NOT_ASSIGNED
 from app.sync.container import MAGIC, BundleRejected
 from tests.conftest import PASSPHRASE
 
 EXAMPLES = int(os.environ.get("TUVAN_FUZZ_EXAMPLES", "300"))
+RELAY = "BK-CA"          # an office below the district, relaying
+ASSIGNED = {RELAY, "MYHOA-01"}
 # Hypothesis keeps caches in ./.hypothesis; keep the working tree clean (no example database either).
 configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "tuvan-hypothesis")
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, print_blob=True,
@@ -51,9 +55,9 @@ def _register(root, role, code, name):
     return register
 
 
-def _pin(receiver, sender):
+def _pin(receiver, sender, **how):
     me = identity.own_identity(sender)
-    identity.pin(receiver, identity.identity_from_bytes(me.to_bytes()), me.confirmation)
+    identity.pin(receiver, identity.identity_from_bytes(me.to_bytes()), me.confirmation, **how)
 
 
 class World:
@@ -88,6 +92,12 @@ def world(tmp_path_factory):
         for district in (done, fresh):
             _pin(point, district)
             _pin(district, point)
+    # An office below LX-CA that relays: it serves MYHOA-01 and MYTHOI-01, LX-CA accepted MYHOA-01 only.
+    relaying = _register(root, "district", RELAY, "Công an phường Bình Khánh")
+    for point in (myhoa, mythoi):
+        _pin(relaying, point)
+    _pin(done, relaying, sends_here=True)
+    relay.assign(done, RELAY, ["MYHOA-01"])
     identity.rotate_keys(mythoi)      # its bundle carries the key change, signed with the old key
     bundles = []
     for point in (myhoa, mythoi):
@@ -99,9 +109,9 @@ def world(tmp_path_factory):
     # Record templates as a reader sees them (whatever the payload's table layout): a dry run.
     plan = merge.plan_import(fresh, bundles[0], "base.tvb")
     rows = {table: found[0] for table, found in plan.rows.items() if found}
-    signers = {p.origin: identity.own_keys(p).sign for p in (myhoa, phuthanh, mythoi)}
-    fingerprints = {p.origin: identity.own_keys(p).fingerprint for p in (myhoa, phuthanh, mythoi)}
-    for point in (myhoa, phuthanh, mythoi):
+    signers = {p.origin: identity.own_keys(p).sign for p in (myhoa, phuthanh, mythoi, relaying)}
+    fingerprints = {p.origin: identity.own_keys(p).fingerprint for p in (myhoa, phuthanh, mythoi, relaying)}
+    for point in (myhoa, phuthanh, mythoi, relaying):
         point.close()
     yield World(done, fresh, bundles, signers, fingerprints, rows)
     done.close()
@@ -337,13 +347,14 @@ def _check_mutated(world, mutated, base, dry_only, tally, check):
 
 # --- a dishonest enrolled point: well-formed, validly signed, hostile contents ----------
 
-def _craft(world: World, document, *, sender="PHUTHANH-01", seq=None, raw: bytes | None = None) -> bytes:
+def _craft(world: World, document, *, sender="PHUTHANH-01", seq=None, raw: bytes | None = None,
+           role="point") -> bytes:
     """A bundle `sender` really signs and seals to both districts."""
     body = raw if raw is not None else json.dumps(document, separators=(",", ":")).encode()
     sealed, key = payload.seal(zlib.compress(body))
     header = {
         "format": "tuvan-bundle", "version": 1, "program": "fuzz",
-        "sender": {"unit_code": sender, "role": "point", "register_id": "fuzz",
+        "sender": {"unit_code": sender, "role": role, "register_id": "fuzz",
                    "fingerprint": world.fingerprints[sender]},
         "seq": seq, "prev_hash": None, "changes": {"first": 1, "last": 1}, "created_at": "2026-01-01T00:00:00.000000Z",
         "counts": {}, "recipients": [
@@ -473,6 +484,82 @@ def _check_hostile(world, bundle, before) -> str:
             " AND version = ? AND reason = ?", (r.table, r.record_id, r.version, str(r.reason))).fetchone(), r
     assert world.done.clock.last < 2 ** 63 - 2 ** 32   # the clock can still count on
     return "applied, bad records held" if plan.rejected else "applied"
+
+
+@st.composite
+def relayed_documents(draw, world: World):
+    """What an office below may send: records of itself, of a unit assigned to it, of a unit it serves
+    but was not assigned, of a point the district trusts directly, or of a made-up unit."""
+    world.seq[0] += 1
+    seq = world.seq[0]
+    tables = {}
+    for table in draw(st.lists(st.sampled_from(sorted(world.rows)), min_size=1, max_size=3, unique=True)):
+        rows = []
+        for _ in range(draw(st.integers(1, 4))):
+            origin = draw(st.sampled_from([RELAY, "MYHOA-01", "MYHOA-01", "MYTHOI-01", "PHUTHANH-01"])
+                          | st.text(max_size=8) | ODD_TEXT | VALUES)
+            row = {**world.rows[table], "id": str(uuid.UUID(bytes=draw(IDS))), "origin": origin,
+                   "version": draw(st.integers(1, 2 ** 62))}
+            rows.append(row)
+        tables[table] = _block(draw, rows)
+    names = draw(st.sampled_from([None, {"MYHOA-01": "Điểm tư vấn xã Mỹ Hòa"}, {"MYTHOI-01": "x" * 500}, []]))
+    unit = {"code": RELAY, "name": "Công an phường Bình Khánh", "role": "district"}
+    if names is not None:
+        unit["relayed"] = names
+    return {"format": "tuvan-records", "version": 1, "sender": RELAY, "seq": seq, "unit": unit, "tables": tables}, seq
+
+
+@FUZZ
+@given(st.data())
+def test_relayed_records_are_taken_only_for_the_units_assigned_to_the_office(world, tally, data):
+    check = "fuzz: relayed records, validly signed by an office below"
+    document, seq = data.draw(relayed_documents(world))
+    bundle = _craft(world, document, sender=RELAY, seq=seq, role="district")
+    before = _snapshot(world.done)
+    foreign = {}     # (table, id) of each record of a unit not assigned -> its state before
+    for table, block in document["tables"].items():
+        for record in merge._rows_of(block) or []:      # the reader's own reading of a table block
+            if isinstance(record, dict) and isinstance(record.get("id"), str) and not (
+                    isinstance(record.get("origin"), str) and record["origin"] in ASSIGNED):
+                foreign[(table, record["id"])] = world.done.conn.execute(
+                    f"SELECT origin, version FROM {table} WHERE id = ?", (record["id"],)).fetchone()
+    tally.add(check, trials=1)
+    with _crashes_counted(tally, check):
+        try:
+            plan = merge.plan_import(world.done, bundle, "relayed.tvb")
+            merge.apply_import(world.done, plan)
+        except BundleRejected as rejected:
+            event(_reason(rejected))
+            tally.note(check, **{"rejected: " + _kind(rejected): 1})
+            changed = _snapshot(world.done) != before
+            tally.add(check, partial=int(changed))
+            assert not changed
+            return
+    outcome = "applied, some held" if plan.rejected else "applied"
+    tally.note(check, **{outcome: 1})
+    event(outcome)
+    for table, rows in plan.rows.items():
+        for row in rows:
+            assert isinstance(row["origin"], str) and row["origin"] in ASSIGNED, row["origin"]
+            if (table, row["id"]) in {(r.table, r.record_id) for r in plan.refused}:
+                continue
+            stored = world.done.conn.execute(f"SELECT origin FROM {table} WHERE id = ?", (row["id"],)).fetchone()
+            assert stored == (row["origin"],)
+    for refused in plan.refused:
+        if refused.field == "origin":
+            # A unit not assigned is named with the office; a non-text origin is simply not valid.
+            assert refused.reason in (NOT_ASSIGNED, FOREIGN_ORIGIN)
+            assert refused.reason != NOT_ASSIGNED or RELAY in refused.rule()
+    # Nothing of a unit not assigned here ever reaches the register through this office (an id the
+    # bundle also carries for an assigned unit may change: that record is the assigned unit's).
+    taken = {(table, row["id"]) for table, rows in plan.rows.items() for row in rows}
+    for (table, row_id), state in foreign.items():
+        if (table, row_id) in taken:
+            continue
+        assert world.done.conn.execute(f"SELECT origin, version FROM {table} WHERE id = ?",
+                                       (row_id,)).fetchone() == state, (table, row_id)
+    names = dict(world.done.conn.execute("SELECT point_code, point_name FROM relay_points"))
+    assert set(names) == {"MYHOA-01"} and len(names["MYHOA-01"]) <= 200
 
 
 def test_hostile_payload_shapes_are_rejected(world):

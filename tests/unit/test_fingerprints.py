@@ -64,3 +64,11 @@ def test_version_1_key_files_are_still_read_and_confirmed_with_the_key_fingerpri
     assert kept.version == 1 and kept.points == office.points
     # Removing it works with either spelling people may have noted.
     assert identity.untrust(register, office.fingerprint).unit_code == "LX-CA"
+
+
+def test_the_worked_example_of_the_bundle_format_page():
+    """docs/bundle-format.md §14: both fingerprints of the example point's keys."""
+    sign = identity.unb64("UImk0N2x4VSnLCl24A2ygIr77YFo/oPC/E4s7lfDR7U=")
+    enc = identity.unb64("R3Sd+8Lt491Fep8NtoK4ziq4y8OqebIMNOtRJoknmSI=")
+    assert identity.fingerprint(sign, enc) == "7A9B N18J SDQZ CG68 80AG 0JHZ 6X7N CA8K"
+    assert identity.identity_fingerprint(sign, enc, "point", "MYHOA-01", []) == "6K4W EEEG XNM2 0XTP 6B9K P1RG 9TCP QDV6"
