@@ -25,6 +25,13 @@ def _read(path: str) -> bytes:
         raise FileMissing(path=path) from None
 
 
+def _existing(path: str) -> Path:
+    """A bundle is read from its file as it is decrypted (any size takes a few megabytes)."""
+    if not Path(path).is_file():
+        raise FileMissing(path=path)
+    return Path(path)
+
+
 def cmd_keys_show(args) -> int:
     with open_register(args) as register:
         me = identity.own_identity(register)
@@ -120,7 +127,7 @@ def cmd_bundle_export(args) -> int:
 
 
 def cmd_bundle_show(args) -> int:
-    header = merge.show(_read(args.file), Path(args.file).name)
+    header = merge.show(_existing(args.file), Path(args.file).name)
     lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in sorted(header.items())
              if key not in ("recipients", "key_change")]
     lines += [_("recipient: {code} {fingerprint}").format(code=r.get("unit_code", "?"), fingerprint=r.get("fingerprint"))
@@ -147,7 +154,7 @@ def cmd_bundle_import(args) -> int:
     summaries, lines = [], []
     with open_register(args) as register:
         for file in args.files:
-            plan = merge.plan_import(register, _read(file), Path(file).name)
+            plan = merge.plan_import(register, _existing(file), Path(file).name)
             lines += _plan_lines(plan)
             summary = {"file": file, "sender": plan.sender_code, "seq": plan.seq, "status": plan.status,
                        "counts": {t: c.__dict__ for t, c in plan.counts.items()}, "problems": plan.problems,

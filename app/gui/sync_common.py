@@ -143,6 +143,15 @@ def read_bytes(path: str | Path) -> bytes:
         raise FileUnreadable(path=str(path), reason=error.strerror or type(error).__name__) from None
 
 
+def readable(path: str | Path) -> None:
+    """Raise FileUnreadable unless the chosen file can be opened (a USB stick may have gone)."""
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as error:
+        raise FileUnreadable(path=str(path), reason=error.strerror or type(error).__name__) from None
+
+
 def grouped_lines(fingerprint: str) -> str:
     """Eight groups on two lines of four: easier to read aloud and to compare."""
     groups = fingerprint.split()

@@ -37,7 +37,7 @@ from app.core.roles import Permission
 from app.gui.errors import show_error
 from app.gui.session import Session
 from app.gui.sync_common import ALARM_COLOUR, GAP_COLOUR, OK_COLOUR, NumbersModel, fit_rows, imported_changes, \
-    number, read_bytes, rule_text, run, start_folder, table_label
+    number, readable, rule_text, run, start_folder, table_label
 from app.gui.tables import RowsModel, table_view
 from app.store.records import SYNCED_TABLES
 from app.sync import chain, merge, overview
@@ -50,7 +50,6 @@ class Checked:
     """One chosen file after the dry run."""
 
     path: str
-    data: bytes | None = None
     plan: merge.ImportPlan | None = None
     fork: str = "none"          # for a fork: "none" | "open" | "acknowledged" (overview.fork_state)
     error: str = ""             # why the whole file was refused
@@ -82,14 +81,15 @@ def check_files(register, paths: list[str]) -> list[Checked]:
     for path in paths:
         item = Checked(path)
         try:
-            item.data = read_bytes(path)
-            item.plan = merge.plan_import(register, item.data, item.name)
+            readable(path)
+            # Read from the file as it is decrypted: a bundle of any size takes a few megabytes.
+            item.plan = merge.plan_import(register, Path(path), item.name)
         except UserError as error:   # a refused file is listed with its reason; the others are still checked
-            item.error, item.data = error.message, None
+            item.error = error.message
             checked.append(item)
             continue
         if item.plan.file_hash in seen:
-            item.duplicate_of, item.data, item.plan.rows = seen[item.plan.file_hash], None, {}
+            item.duplicate_of = seen[item.plan.file_hash]
         else:
             seen[item.plan.file_hash] = item.name
         if item.plan.status == "fork":
@@ -109,7 +109,7 @@ class Outcome:
 def _apply(register, item: Checked, accept_fork: bool) -> Outcome:
     status = item.plan.status
     try:
-        plan = merge.plan_import(register, item.data, item.name)
+        plan = merge.plan_import(register, Path(item.path), item.name)
         status = plan.status
         if plan.file_hash != item.plan.file_hash:
             raise merge.BundleRejected(file=item.name, reason=_("the file changed after the check"))

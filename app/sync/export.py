@@ -4,13 +4,17 @@ Until a receipt says the district has changes up to N, every export sends
 the changes after N again (importing twice is harmless), so a lost USB
 stick or e-mail never loses data. Bundles are numbered (`seq`) and chained
 (`prev_hash` = SHA-256 of the previous bundle file); a bundle whose
-compressed payload would pass ~20 MB is split into several.
+compressed payload would pass ~20 MB is split into several. Records are read
+and written a batch at a time (app/sync/document_writer.py), so an office
+relaying millions of records needs no more memory than a small point.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +26,7 @@ from app.core.roles import Permission
 from app.store.files import write_atomic
 from app.store.records import SYNCED_TABLES
 from app.sync import container, identity, payload
+from app.sync.document_writer import DocumentPart
 
 SPLIT_BYTES = 20 * 1024 * 1024
 LOCAL_COLUMNS = {"seq", "sort_key", "search_terms"}  # derived again by the receiver
@@ -60,68 +65,43 @@ def _columns(conn, table: str) -> list[str]:
     return [row[1] for row in conn.execute(f"PRAGMA table_info({table})") if row[1] not in LOCAL_COLUMNS]
 
 
-def pending_records(conn, after: int) -> tuple[list[tuple[int, str, tuple]], int, dict[str, list[str]]]:
-    """Current state of every record changed after change number `after`:
-    ([(latest change_no, table, row values)], last change number, {table: column names}).
+BATCH = 2000
+MAX_RAW = 1 << 30          # a part's document stays far below the reader's 2 GiB
 
-    The change log is read once in order; a table most of whose rows changed is then read whole
-    (sequential pages), otherwise its changed rows are fetched by id.
+
+def _latest_changes(conn, after: int, columns_of: dict[str, list[str]]) -> Iterator[tuple[int, str, tuple]]:
+    """(latest change number, table, row values) of every record changed after `after`, in change order.
+
+    Streams: the change log is walked in order (its primary key) keeping each record's latest
+    change only (the change_log_row index answers "is there a later one?"), and the rows are fetched
+    by id a batch at a time, so memory does not grow with the number of records.
     """
-    last = conn.execute("SELECT coalesce(max(change_no), 0) FROM change_log").fetchone()[0]
-    latest: dict[str, dict[str, int]] = {}
-    for change_no, table, row_id in conn.execute(
-            "SELECT change_no, table_name, row_id FROM change_log WHERE change_no > ? ORDER BY change_no", (after,)):
-        latest.setdefault(table, {})[row_id] = change_no
-    found: list[tuple[int, str, tuple]] = []
-    columns_of: dict[str, list[str]] = {}
-    for table in SYNCED_TABLES:
-        columns = _columns(conn, table)
-        columns_of[table] = columns
-        changed = latest.get(table)
-        if not changed:
-            continue
-        select = ", ".join(columns)
-        position = columns.index("id")
-        total = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        if len(changed) * 5 >= total:
-            cursor = conn.execute(f"SELECT {select} FROM {table}")
-            found.extend((changed[row[position]], table, row) for row in cursor if row[position] in changed)
-        else:
-            ids = list(changed)
+    cursor = conn.execute(
+        "SELECT c.change_no, c.table_name, c.row_id FROM change_log AS c WHERE c.change_no > ? AND NOT EXISTS"
+        " (SELECT 1 FROM change_log AS later WHERE later.table_name = c.table_name AND later.row_id = c.row_id"
+        " AND later.change_no > c.change_no) ORDER BY c.change_no", (after,))
+    while batch := cursor.fetchmany(BATCH):
+        wanted: dict[str, list[str]] = {}
+        for _change, table, row_id in batch:
+            if table in columns_of:
+                wanted.setdefault(table, []).append(row_id)
+        found: dict[tuple[str, str], tuple] = {}
+        for table, ids in wanted.items():
+            columns = columns_of[table]
+            position = columns.index("id")
             for start in range(0, len(ids), 500):
-                batch = ids[start:start + 500]
-                cursor = conn.execute(f"SELECT {select} FROM {table} WHERE id IN ({','.join('?' * len(batch))})", batch)
-                found.extend((changed[row[position]], table, row) for row in cursor)
-    found.sort(key=lambda item: item[0])
-    return found, last, columns_of
+                part = ids[start:start + 500]
+                for row in conn.execute(f"SELECT {', '.join(columns)} FROM {table}"
+                                        f" WHERE id IN ({','.join('?' * len(part))})", part):
+                    found[(table, row[position])] = row
+        for change_no, table, row_id in batch:
+            row = found.get((table, row_id))
+            if row is not None:
+                yield change_no, table, row
 
 
-def _document(unit, seq: int, records: list[tuple[int, str, tuple]], columns_of: dict[str, list[str]],
-              relayed: dict[str, str]) -> dict:
-    """Records as one column list and value rows per table: compact, and fast to write and read.
-    An office adds the names of the units it relays, so the office above can show names, not codes."""
-    tables: dict[str, dict] = {}
-    for _change, table, row in records:
-        tables.setdefault(table, {"columns": columns_of[table], "rows": []})["rows"].append(row)
-    about = {"code": unit.code, "name": unit.name, "office_name": unit.office_name, "role": unit.role.value}
-    if relayed:
-        about["relayed"] = relayed
-    return {"format": "tuvan-records", "version": 1, "sender": unit.code, "seq": seq, "unit": about, "tables": tables}
-
-
-def _parts(records: list, unit, first_seq: int, columns_of: dict, relayed: dict) -> list[tuple[list, bytes, int]]:
-    """Split records (in change order) until each compressed part fits the e-mail limit."""
-    pending = [records]
-    done = []
-    while pending:
-        part = pending.pop(0)
-        compressed, raw = payload.encode(_document(unit, first_seq + len(done), part, columns_of, relayed))
-        if len(compressed) > SPLIT_BYTES and len(part) > 1:
-            middle = len(part) // 2
-            pending[:0] = [part[:middle], part[middle:]]
-            continue
-        done.append((part, compressed, raw))
-    return done
+def _full(part: DocumentPart) -> bool:
+    return part.estimate() >= SPLIT_BYTES or part.raw >= MAX_RAW
 
 
 def export_bundles(register, out: Path) -> list[ExportedBundle]:
@@ -134,50 +114,72 @@ def export_bundles(register, out: Path) -> list[ExportedBundle]:
     keys = identity.own_keys(register)
     unit = register.unit()
     after = acknowledged(conn, sorted({r.unit_code for r in recipients}))
-    records, last, columns_of = pending_records(conn, after)
-    if not records:
+    columns_of = {table: _columns(conn, table) for table in SYNCED_TABLES}
+    stream = _latest_changes(conn, after, columns_of)
+    first_record = next(stream, None)
+    if first_record is None:
         raise NothingToExport(n=after)
+    last = conn.execute("SELECT coalesce(max(change_no), 0) FROM change_log").fetchone()[0]
     previous = conn.execute("SELECT seq, file_hash FROM bundles_sent ORDER BY seq DESC LIMIT 1").fetchone()
-    seq, prev_hash = (previous[0] + 1, previous[1]) if previous else (1, None)
-    key_change = identity.latest_key_change(conn)
-    superseded = unconfirmed(conn)
-    first = after + 1
-    out = Path(out)
+    writer = _Writer(register, Path(out), keys, recipients, identity.latest_key_change(conn), unconfirmed(conn),
+                     previous, after + 1)
     relayed = identity.served_units(conn) if unit.role.value == "district" else {}
-    results = _parts(records, unit, seq, columns_of, relayed)
-    exported = []
-    for index, (part, compressed, raw) in enumerate(results):
-        part_last = last if index == len(results) - 1 else part[-1][0]
+    head = {"format": "tuvan-records", "version": 1, "sender": unit.code, "seq": 0,
+            "unit": {"code": unit.code, "name": unit.name, "office_name": unit.office_name, "role": unit.role.value,
+                     **({"relayed": relayed} if relayed else {})}}
+    part = DocumentPart(columns_of)
+    for number, (change_no, table, row) in enumerate(itertools.chain([first_record], stream)):
+        # Cut before adding, so the last part is never empty and ends at the newest change number.
+        if number % 64 == 0 and part.records and _full(part):
+            writer.write(part, head, part.last_change)
+            part = DocumentPart(columns_of)
+        part.add(change_no, table, row)
+    writer.write(part, head, last)
+    return writer.exported
+
+
+class _Writer:
+    """Seals, signs, numbers and writes the parts of one export, chaining each to the one before."""
+
+    def __init__(self, register, out: Path, keys, recipients, key_change, superseded: list[int], previous,
+                 first: int) -> None:
+        self.register, self.out, self.keys, self.recipients = register, out, keys, recipients
+        self.key_change, self.superseded = key_change, superseded
+        self.seq, self.prev_hash = (previous[0] + 1, previous[1]) if previous else (1, None)
+        self.first = first
+        self.exported: list[ExportedBundle] = []
+
+    def write(self, part: DocumentPart, head: dict, part_last: int) -> None:
+        register, unit = self.register, self.register.unit()
+        compressed, raw = part.compressed({**head, "seq": self.seq})
         sealed, payload_key = payload.seal(compressed)
-        counts: dict[str, int] = {}
-        for _change, table, _row in part:
-            counts[table] = counts.get(table, 0) + 1
+        del compressed
         header = {
             "format": BUNDLE_FORMAT, "version": 1, "program": __version__,
             "sender": {"unit_code": unit.code, "role": unit.role.value, "register_id": register.register_id,
-                       "fingerprint": keys.fingerprint},
-            "seq": seq, "prev_hash": prev_hash, "changes": {"first": first, "last": part_last},
-            "created_at": utc_stamp(), "counts": counts,
+                       "fingerprint": self.keys.fingerprint},
+            "seq": self.seq, "prev_hash": self.prev_hash, "changes": {"first": self.first, "last": part_last},
+            "created_at": utc_stamp(), "counts": part.counts,
             "recipients": [{"fingerprint": r.fingerprint, "unit_code": r.unit_code,
                             "sealed_key": identity.b64(payload.seal_key(payload_key, r.enc_key))}
-                           for r in recipients],
+                           for r in self.recipients],
             "payload": {"length": len(sealed), "sha256": hashlib.sha256(sealed).hexdigest(),
                         "raw_length": raw, "compression": "zlib", "cipher": "chacha20poly1305",
                         "chunk_size": payload.CHUNK},
         }
-        if key_change:
-            header["key_change"] = key_change
-        if superseded:
-            header["supersedes"] = superseded
-        data = container.write(header, keys.sign.sign, sealed)
+        if self.key_change:
+            header["key_change"] = self.key_change
+        if self.superseded:
+            header["supersedes"] = self.superseded
+        data = container.write(header, self.keys.sign.sign, sealed)
+        del sealed
         file_hash = hashlib.sha256(data).hexdigest()
-        path = _target(out, unit.code, seq, index)
-        _write_numbered(register, path, data, (seq, file_hash, first, part_last, len(part), len(data),
-                                               header["created_at"], path.name), superseded)
-        superseded = []
-        exported.append(ExportedBundle(path, seq, first, part_last, counts, len(data)))
-        seq, prev_hash, first = seq + 1, file_hash, part_last + 1
-    return exported
+        path = _target(self.out, unit.code, self.seq, len(self.exported))
+        _write_numbered(register, path, data, (self.seq, file_hash, self.first, part_last, part.records, len(data),
+                                               header["created_at"], path.name), self.superseded)
+        self.superseded = []
+        self.exported.append(ExportedBundle(path, self.seq, self.first, part_last, part.counts, len(data)))
+        self.seq, self.prev_hash, self.first = self.seq + 1, file_hash, part_last + 1
 
 
 def unconfirmed(conn) -> list[int]:

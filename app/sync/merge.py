@@ -8,57 +8,32 @@ A bundle that passes the checks of the whole file is applied in one transaction,
 version-wins, so importing again (in any order) changes nothing; a record that
 breaks a rule is not applied but held in the quarantine (app/sync/quarantine.py)
 with the rule it broke, and the receipt tells the sender.
+
+The payload is never decoded whole: it is decrypted, inflated and parsed as it is
+read (from the file when a path is given), a batch of records at a time
+(app/sync/record_pass.py), so memory stays flat whatever the bundle's size.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
 
 from app.core.clock import utc_stamp
 from app.core.i18n import N_, _
 from app.core.roles import Permission
-from app.core.text import fold
-from app.store import search
-from app.store.connection import sqlcipher
 from app.store.records import SYNCED_TABLES
-from app.sync import chain, container, identity, payload, quarantine, relay
+from app.sync import chain, container, document_reader, identity, payload, quarantine, record_pass, relay
 from app.sync.container import BundleRejected
 from app.sync.export import BUNDLE_FORMAT, LOCAL_COLUMNS
-from app.sync.record_checks import (
-    MAX_TEXT,  # noqa: F401  (part of the API)
-    NOT_A_TABLE,
-    OTHER_OWNER,
-    Refusal,
-    check_references,
-    check_row,
-    references,
-    integer,
-    refusal,
-    schema_refusal,
-    shown,
-)
+from app.sync.persons import PossibleSamePerson
+from app.sync.record_checks import MAX_TEXT, Refusal, integer, shown  # noqa: F401  (MAX_TEXT: part of the API)
+from app.sync.record_pass import TableCounts
 
 MAX_RECORDS = 5_000_000
 MAX_SUPERSEDED = 10_000
 REJECTED_SHOWN = 20
-
-
-@dataclass
-class TableCounts:
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-
-
-@dataclass(frozen=True)
-class PossibleSamePerson:
-    incoming: dict          # the arriving client (id, code, name, birth year, origin)
-    existing: dict          # a client of another point
-    reason: str             # "citizen_id" | "name_year_sex"
 
 
 @dataclass
@@ -69,14 +44,13 @@ class ImportPlan:
     file_hash: str
     status: str                              # "new" | "already_imported" | "fork"
     counts: dict[str, TableCounts] = field(default_factory=dict)
-    refused: list[Refusal] = field(default_factory=list)     # held back, with the rule each broke
+    refused: list[Refusal] = field(default_factory=list)     # the first 1,000 held back, with the rule broken
     duplicates: list[PossibleSamePerson] = field(default_factory=list)
-    rows: dict[str, list[dict]] = field(default_factory=dict)         # to apply: new and updated records
-    passed: dict[str, list[str]] = field(default_factory=dict)       # ids that passed every check (incl. unchanged)
-    new_ids: set[tuple[str, str]] = field(default_factory=set)       # (table, id) of the new records
     key_change: dict | None = None
     unit_name: str = ""
-    relayed_names: dict | None = None                                # a relaying office's names of its units
+    relayed_names: dict | None = None                        # a relaying office's names of its units
+    box: container.Container | None = field(default=None, repr=False)
+    payload_key: bytes = field(default=b"", repr=False)
 
     @property
     def seq(self) -> int:
@@ -105,9 +79,19 @@ class ImportPlan:
         return total
 
 
-def show(data: bytes, file: str) -> dict:
+def show(data: bytes | Path, file: str) -> dict:
     """The header of a bundle or receipt, read without any key (nothing is verified)."""
-    return container.read(data, file).header
+    return _container(data, file).header
+
+
+def _container(source: bytes | Path, file: str) -> container.Container:
+    """A bundle in memory, or on disk (then read piece by piece: any size costs a few megabytes)."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return container.read(bytes(source), file)
+    try:
+        return container.read_path(Path(source), file)
+    except OSError as error:
+        raise _reject(file, N_("the file cannot be read")) from error
 
 
 def _reject(file: str, reason: str) -> BundleRejected:
@@ -174,17 +158,15 @@ def _verified_key_change(conn, announcement: dict) -> identity.Identity | None:
                              new.enc_public, old.points, 1, old.point_names)
 
 
-def _open(conn, header: dict, box: container.Container, file: str) -> dict:
-    own = identity.all_own_keys(conn)
-    mine = {keys.fingerprint: keys for keys in own}
+def _payload_key(conn, header: dict, file: str) -> bytes:
+    mine = {keys.fingerprint: keys for keys in identity.all_own_keys(conn)}
     for entry in header["recipients"]:
         fingerprint = entry.get("fingerprint") if isinstance(entry, dict) else None
         keys = mine.get(fingerprint) if isinstance(fingerprint, str) else None
         if keys is None:
             continue
         try:
-            key = payload.open_key(identity.unb64(entry["sealed_key"]), keys.enc)
-            return payload.open_payload(box.payload, key, header["payload"]["raw_length"])
+            return payload.open_key(identity.unb64(entry["sealed_key"]), keys.enc)
         except (payload.PayloadError, KeyError, ValueError):
             raise _reject(file, N_("its contents do not decrypt or are damaged")) from None
     raise _reject(file, N_("it is encrypted for another office, not for this register"))
@@ -195,26 +177,22 @@ def _columns(conn) -> dict[str, set[str]]:
             for table in SYNCED_TABLES}
 
 
-def _rows_of(block: Any) -> list | None:
-    """A table block {"columns": [...], "rows": [[...], ...]} as records (dicts); None if malformed."""
-    if not isinstance(block, dict) or not isinstance(block.get("columns"), list) or not isinstance(block.get("rows"), list):
-        return None
-    columns = block["columns"]
-    if not all(isinstance(c, str) for c in columns) or len(set(columns)) != len(columns):
-        return None
-    width = len(columns)
-    return [dict(zip(columns, row)) if isinstance(row, list) and len(row) == width else row
-            for row in block["rows"]]
+def _events(plan: ImportPlan):
+    """The document's events (document_reader), decrypted from the payload as they are read."""
+    box = plan.box
+    raw = payload.open_stream(box.pieces(payload.CHUNK + payload.TAG), box.payload_length, plan.payload_key,
+                              plan.header["payload"]["raw_length"])
+    return document_reader.read(raw)
 
 
-def _existing(conn, table: str, ids: list[str]) -> dict[str, tuple[int, str]]:
-    found = {}
-    for start in range(0, len(ids), 900):
-        batch = ids[start:start + 900]
-        for row_id, version, origin in conn.execute(
-                f"SELECT id, version, origin FROM {table} WHERE id IN ({','.join('?' * len(batch))})", batch):
-            found[row_id] = (version, origin)
-    return found
+def _pass(plan: ImportPlan, work):
+    """Run `work(events)` over a fresh read of the payload; damage found on the way rejects the bundle."""
+    try:
+        return work(_events(plan))
+    except (payload.PayloadError, document_reader.DocumentError, OSError):
+        raise _reject(plan.file, N_("its contents do not decrypt or are damaged")) from None
+    except record_pass.TooManyRecords:
+        raise _reject(plan.file, N_("it holds an unreasonable number of records")) from None
 
 
 def _status(conn, sender: str, seq: int, file_hash: str) -> str:
@@ -222,35 +200,6 @@ def _status(conn, sender: str, seq: int, file_hash: str) -> str:
     if row is None:
         return "new"
     return "already_imported" if row[0] == file_hash else "fork"
-
-
-def plan_import(register, data: bytes, file: str) -> ImportPlan:
-    """Verify, decrypt and compare a bundle with the register: the dry run. Writes nothing."""
-    register.require(Permission.CASE_WORK)
-    conn = register.conn
-    box = container.read(data, file)
-    header = box.header
-    _header_fields(header, file)
-    sender, key_change = _sender(conn, header, file)
-    if not sender.verify(box.signature, box.signed_part):
-        raise _reject(file, N_("its signature does not match the sender's key (changed or forged)"))
-    if hashlib.sha256(box.payload).hexdigest() != header["payload"]["sha256"]:
-        raise _reject(file, N_("its contents were changed or damaged after it was signed"))
-    if register.unit().code == sender.unit_code:
-        raise _reject(file, N_("it was made by this register itself"))
-    document = _open(conn, header, box, file)
-    if (document.get("format") != "tuvan-records" or document.get("sender") != sender.unit_code
-            or document.get("seq") != header["seq"] or not isinstance(document.get("tables"), dict)):
-        raise _reject(file, N_("its contents do not match its header"))
-    plan = ImportPlan(file, header, sender, box.file_hash, _status(conn, sender.unit_code, header["seq"], box.file_hash),
-                      key_change=key_change)
-    unit = document.get("unit")
-    name = unit.get("name") if isinstance(unit, dict) else None
-    plan.unit_name = shown(name, 200) if isinstance(name, str) else ""
-    plan.relayed_names = unit.get("relayed") if isinstance(unit, dict) else None
-    _check_records(conn, plan, document["tables"], _origins(conn, sender), register.unit().code)
-    plan.duplicates = _same_persons(conn, plan.rows.get("clients", []))
-    return plan
 
 
 def _origins(conn, sender: identity.Identity) -> tuple[set[str], str | None]:
@@ -261,103 +210,49 @@ def _origins(conn, sender: identity.Identity) -> tuple[set[str], str | None]:
     return {sender.unit_code} | relay.relayed_by(conn, sender.unit_code), sender.unit_code
 
 
-def _check_records(conn, plan: ImportPlan, tables: dict, origins: tuple[set[str], str | None], own_code: str) -> None:
-    """Sort every record into new, updated, unchanged or refused (with the rule it broke)."""
-    columns = _columns(conn)
-    candidates: dict[str, list[dict]] = {}
-    arriving: dict[tuple[str, str], str] = {}      # (table, id) -> origin, of the records that passed
-    total = 0
-    for table, block in tables.items():
-        rows = _rows_of(block)
-        if table not in columns or rows is None:
-            name = shown(table, 40)
-            plan.refused.append(refusal(name, None, NOT_A_TABLE))
-            plan.counts.setdefault(name, TableCounts()).rejected += len(rows) if rows else 1
-            continue
-        total += len(rows)
-        if total > MAX_RECORDS:
-            raise _reject(plan.file, N_("it holds an unreasonable number of records"))
-        counts = plan.counts.setdefault(table, TableCounts())
-        good = []
-        for row in rows:
-            problem = check_row(table, row, columns[table], *origins)
-            if problem:
-                counts.rejected += 1
-                plan.refused.append(problem)
-            else:
-                good.append(row)
-        existing = _existing(conn, table, [r["id"] for r in good])
-        kept = []
-        for row in good:
-            known = existing.get(row["id"])
-            if known is not None and known[1] != row["origin"]:
-                counts.rejected += 1
-                plan.refused.append(refusal(table, row, OTHER_OWNER, "id", origin=shown(known[1], 30)))
-                continue
-            arriving[(table, row["id"])] = row["origin"]
-            plan.passed.setdefault(table, []).append(row["id"])
-            if known is not None and row["version"] <= known[0]:
-                counts.unchanged += 1
-                continue
-            kept.append((row, known is None))
-        candidates[table] = kept
-    owners = _owners_of_references(conn, candidates, arriving)
-    for table, kept in candidates.items():
-        counts = plan.counts[table]
-        accepted = []
-        for row, new in kept:
-            problem = check_references(table, row, lambda t, i: arriving.get((t, i)) or owners.get((t, i)), {own_code})
-            if problem:
-                counts.rejected += 1
-                plan.refused.append(problem)
-                continue
-            if new:
-                counts.new += 1
-                plan.new_ids.add((table, row["id"]))
-            else:
-                counts.updated += 1
-            accepted.append(row)
-        plan.rows[table] = accepted
+def plan_import(register, data: bytes | Path, file: str) -> ImportPlan:
+    """Verify, decrypt and compare a bundle with the register: the dry run. Writes nothing.
+
+    `data` is the file's bytes or its path (a path keeps memory flat for any size)."""
+    register.require(Permission.CASE_WORK)
+    conn = register.conn
+    box = _container(data, file)
+    header = box.header
+    _header_fields(header, file)
+    sender, key_change = _sender(conn, header, file)
+    if not sender.verify(box.signature, box.signed_part):
+        raise _reject(file, N_("its signature does not match the sender's key (changed or forged)"))
+    if box.payload_sha256 != header["payload"]["sha256"]:
+        raise _reject(file, N_("its contents were changed or damaged after it was signed"))
+    if register.unit().code == sender.unit_code:
+        raise _reject(file, N_("it was made by this register itself"))
+    key = _payload_key(conn, header, file)
+    plan = ImportPlan(file, header, sender, box.file_hash, _status(conn, sender.unit_code, header["seq"], box.file_hash),
+                      key_change=key_change, box=box, payload_key=key)
+    _scan(register, plan)
+    outcome = _pass(plan, lambda events: _checker(register, plan, write=False).run(events))
+    plan.counts, plan.refused, plan.duplicates = outcome.counts, outcome.refused, outcome.duplicates
+    return plan
 
 
-def _owners_of_references(conn, candidates: dict[str, list], arriving: dict) -> dict[tuple[str, str], str]:
-    """The origin of every record the candidates name that the register already holds."""
-    wanted: dict[str, set[str]] = {}
-    for table, kept in candidates.items():
-        for row, _new in kept:
-            for _column, target, target_id in references(table, row):
-                if (target, target_id) not in arriving:
-                    wanted.setdefault(target, set()).add(target_id)
-    return {(target, row_id): origin for target, ids in wanted.items()
-            for row_id, (_version, origin) in _existing(conn, target, sorted(ids)).items()}
+def _scan(register, plan: ImportPlan) -> None:
+    """Pass 1: the head must match the header; note arriving origins for the reference checks."""
+    conn = register.conn
+    head, tables_ok = _pass(plan, lambda events: record_pass.scan(conn, events, _columns(conn),
+                                                                  _origins(conn, plan.sender), MAX_RECORDS))
+    if (head.get("format") != "tuvan-records" or head.get("sender") != plan.sender_code
+            or head.get("seq") != plan.seq or not tables_ok):
+        raise _reject(plan.file, N_("its contents do not match its header"))
+    unit = head.get("unit")
+    name = unit.get("name") if isinstance(unit, dict) else None
+    plan.unit_name = shown(name, 200) if isinstance(name, str) else ""
+    plan.relayed_names = unit.get("relayed") if isinstance(unit, dict) else None
 
 
-def _same_persons(conn, arriving: list[dict], limit: int = 200) -> list[PossibleSamePerson]:
-    """Clients of other points who may be the same person (same citizen id; or name, birth year and sex)."""
-    found: list[PossibleSamePerson] = []
-    keys = ("id", "code", "full_name", "birth_year", "sex", "origin")
-    for client in arriving:
-        if client.get("deleted") or len(found) >= limit:
-            continue
-        hits = []
-        if client.get("citizen_id"):
-            hits += [(row, "citizen_id") for row in conn.execute(
-                # "citizen_id != ''" lets SQLite use the partial index (a scan per client made imports quadratic)
-                "SELECT id, code, full_name, birth_year, sex, origin FROM clients WHERE citizen_id = ?"
-                " AND citizen_id != '' AND origin != ? AND deleted = 0", (client["citizen_id"], client["origin"]))]
-        name = str(client.get("full_name") or "")
-        expression = search.match_expression(name, prefix=False)
-        if expression and not hits:
-            for row in conn.execute(
-                    "SELECT c.id, c.code, c.full_name, c.birth_year, c.sex, c.origin FROM client_search s CROSS JOIN"
-                    " clients c ON c.seq = s.rowid WHERE client_search MATCH ? AND c.origin != ? AND c.deleted = 0"
-                    " AND c.birth_year = ? AND c.sex = ?",
-                    (expression, client["origin"], client.get("birth_year"), client.get("sex"))):
-                if fold(row[2]) == fold(name):
-                    hits.append((row, "name_year_sex"))
-        for row, reason in hits:
-            found.append(PossibleSamePerson({k: client.get(k) for k in keys}, dict(zip(keys, row)), reason))
-    return found
+def _checker(register, plan: ImportPlan, *, write: bool) -> record_pass.Checker:
+    conn = register.conn
+    return record_pass.Checker(register, plan.sender_code, plan.seq, _columns(conn), _origins(conn, plan.sender),
+                               register.unit().code, write)
 
 
 @dataclass(frozen=True)
@@ -368,7 +263,9 @@ class ImportResult:
 
 
 def apply_import(register, plan: ImportPlan, *, accept_fork: bool = False) -> ImportResult:
-    """Apply a verified plan in one transaction (version-wins upserts); refused records are held."""
+    """Apply a verified plan in one transaction (version-wins upserts); refused records are held.
+    The payload is read again and every check is made again while writing: `plan` then says what
+    was done."""
     if plan.status == "already_imported":
         return ImportResult(plan, False, "already_imported")
     if plan.status == "fork" and not accept_fork:
@@ -382,23 +279,18 @@ def apply_import(register, plan: ImportPlan, *, accept_fork: bool = False) -> Im
 
 
 def _apply(register, plan: ImportPlan) -> int:
-    """Write the plan in one transaction; the highest version written."""
+    """Write the bundle in one transaction; the highest version written."""
     conn = register.conn
-    max_version = 0
     with register.transaction():
         if plan.key_change:
             identity.follow_key_change(register, plan.key_change)
-        for table, rows in plan.rows.items():
-            for group in _by_columns(rows):
-                written = _upsert_or_refuse(register, plan, table, group)
-                max_version = max([max_version] + [r["version"] for r in written])
-        search.reindex(conn, [r["id"] for r in plan.rows.get("clients", [])])
+        _scan(register, plan)
+        outcome = _pass(plan, lambda events: _checker(register, plan, write=True).run(events))
+        plan.counts, plan.refused = outcome.counts, outcome.refused
         if plan.unit_name:
             conn.execute("UPDATE trusted_keys SET unit_name = ? WHERE unit_code = ? AND active = 1",
                          (plan.unit_name, plan.sender_code))
         relay.learn_names(conn, plan.sender_code, plan.relayed_names)
-        quarantine.hold(conn, plan.sender_code, plan.seq, plan.refused)
-        quarantine.resolve(conn, plan.sender_code, plan.passed)
         counts = {t: c.__dict__ for t, c in plan.counts.items()}
         conn.execute(
             "INSERT OR REPLACE INTO bundles_received (sender, seq, file_hash, prev_hash, first_change, last_change,"
@@ -413,98 +305,41 @@ def _apply(register, plan: ImportPlan) -> int:
         chain.check_links(register, plan.sender_code, plan.seq, plan.file_hash, plan.header.get("prev_hash"))
         register.audit("bundle.import", "bundles_received", f"{plan.sender_code}:{plan.seq}",
                        {"new": plan.totals().new, "updated": plan.totals().updated, "refused": plan.rejected})
-    return max_version
-
-
-def _upsert_or_refuse(register, plan: ImportPlan, table: str, rows: list[dict]) -> list[dict]:
-    """Write rows; if the register's own rules (CHECK, NOT NULL) refuse some, find them one by one
-    and hold them instead. Returns the rows written."""
-    try:
-        with register.transaction():
-            _upsert(register.conn, table, rows)
-        return rows
-    except (sqlcipher.IntegrityError, OverflowError):
-        pass
-    written = []
-    for row in rows:
-        try:
-            with register.transaction():
-                _upsert(register.conn, table, [row])
-            written.append(row)
-        except (sqlcipher.IntegrityError, OverflowError) as error:
-            _refuse_late(plan, table, row, str(error))
-    return written
-
-
-def _refuse_late(plan: ImportPlan, table: str, row: dict, error: str) -> None:
-    """A record that passed the checks but broke a rule of the schema (e.g. an unknown code)."""
-    plan.refused.append(schema_refusal(table, row, error))
-    counts = plan.counts[table]
-    counts.rejected += 1
-    if row["id"] in plan.passed.get(table, ()):
-        plan.passed[table].remove(row["id"])
-    # The dry run counted it as new or updated: it is neither now.
-    if (table, row["id"]) in plan.new_ids:
-        counts.new -= 1
-    else:
-        counts.updated -= 1
-
-
-def _by_columns(rows: list[dict]) -> list[list[dict]]:
-    groups: dict[tuple, list[dict]] = {}
-    for row in rows:
-        groups.setdefault(tuple(sorted(row)), []).append(row)
-    return list(groups.values())
-
-
-def _upsert(conn, table: str, rows: list[dict]) -> None:
-    columns = sorted(rows[0])
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
-    conn.executemany(
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        f" ON CONFLICT(id) DO UPDATE SET {updates} WHERE excluded.version > {table}.version",
-        [tuple(row[c] for c in columns) for row in rows])
+    return outcome.max_version
 
 
 @dataclass(frozen=True)
 class RetryResult:
-    applied: int       # held records that now passed and were written (or were already there)
+    applied: int       # held records that now pass and were written (or were already there)
     still_held: int
 
 
 def retry_held(register, sender: str) -> RetryResult:
     """Check the records held from `sender` again and apply those that now pass (after the officer
-    pinned a refreshed key file, or after the program was updated). One transaction."""
+    pinned a refreshed key file or assigned a unit, or after the program was updated). One transaction."""
     register.require(Permission.CASE_WORK)
     conn = register.conn
     pinned = [k for k in identity.trusted_list(conn) if k.unit_code == sender]
     entries = [e for e in quarantine.held(conn, sender) if e.refusal.record is not None]
     if not pinned or not entries:
         return RetryResult(0, len(quarantine.held(conn, sender)))
-    key = pinned[0]
-    origins = _origins(conn, key)
-    tables: dict[str, dict] = {}
+    blocks: dict[tuple[str, tuple], list] = {}
     for entry in entries:
         record = entry.refusal.record
-        columns = sorted(record)
-        block = tables.setdefault((entry.refusal.table, tuple(columns)), {"columns": columns, "rows": []})
-        block["rows"].append([record[c] for c in columns])
-    passed: dict[str, list[str]] = {}
-    max_version = 0
+        columns = tuple(sorted(record))
+        blocks.setdefault((entry.refusal.table, columns), []).append([record[c] for c in columns])
+    events = [("rows", table, list(columns), rows) for (table, columns), rows in blocks.items()]
+    origins = _origins(conn, pinned[0])
     with register.transaction():
-        for (table, _columns), block in tables.items():
-            part = ImportPlan(f"{sender}: quarantine", {}, key, "", "new")
-            _check_records(conn, part, {table: block}, origins, register.unit().code)
-            for name, rows in part.rows.items():
-                for group in _by_columns(rows):
-                    written = _upsert_or_refuse(register, part, name, group)
-                    max_version = max([max_version] + [r["version"] for r in written])
-            search.reindex(conn, [r["id"] for r in part.rows.get("clients", [])])
-            for name, ids in part.passed.items():
-                passed.setdefault(name, []).extend(ids)
-        closed = quarantine.resolve(conn, sender, passed)
+        before = len(quarantine.held(conn, sender))
+        record_pass.scan(conn, iter(events + [("head", {}, True)]), _columns(conn), origins, MAX_RECORDS)
+        # Those that still fail keep the entries they came from.
+        checker = record_pass.Checker(register, sender, 0, _columns(conn), origins, register.unit().code, True)
+        checker.hold_again = False
+        outcome = checker.run(iter(events))
+        closed = before - len(quarantine.held(conn, sender))
         register.audit("bundle.retry_held", "quarantine", sender, {"applied": closed})
-    register.clock.observe(max_version)
+    register.clock.observe(outcome.max_version)
     return RetryResult(closed, len(quarantine.held(conn, sender)))
 
 
@@ -522,7 +357,7 @@ def _raise_fork_alarm(register, plan: ImportPlan) -> None:
         register.audit("bundle.fork_alarm", "bundles_received", f"{plan.sender_code}:{plan.seq}")
 
 
-def import_bundle(register, data: bytes, file: str, *, dry_run: bool = False, accept_fork: bool = False):
+def import_bundle(register, data: bytes | Path, file: str, *, dry_run: bool = False, accept_fork: bool = False):
     plan = plan_import(register, data, file)
     if dry_run:
         return plan

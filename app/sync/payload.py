@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -47,6 +48,43 @@ def seal(compressed: bytes) -> tuple[bytes, bytes]:
         chunk = compressed[index * CHUNK:(index + 1) * CHUNK]
         parts.append(cipher.encrypt(index.to_bytes(12, "big"), chunk, _associated(index, index == count - 1)))
     return b"".join(parts), key
+
+
+def open_stream(pieces: Iterator[bytes], length: int, key: bytes, raw_length: int,
+                piece_bytes: int = 1 << 20) -> Iterator[bytes]:
+    """The decompressed document, a piece at a time, from the encrypted payload's sealed chunks
+    (`pieces` yields CHUNK + TAG bytes each, the last one shorter). Raises PayloadError as soon as a
+    chunk fails its tag, the output would pass `raw_length`, or (at the end) the sizes differ."""
+    if not 0 < raw_length <= MAX_RAW_BYTES:
+        raise PayloadError("declared size out of range")
+    cipher = ChaCha20Poly1305(key)
+    count = max(1, -(-length // (CHUNK + TAG)))
+    decompressor = zlib.decompressobj()
+    produced = 0
+    index = -1
+    try:
+        for index, sealed in enumerate(pieces):
+            if index >= count:
+                raise PayloadError("more chunks than declared")
+            chunk = cipher.decrypt(index.to_bytes(12, "big"), sealed, _associated(index, index == count - 1))
+            while chunk:
+                out = decompressor.decompress(chunk, piece_bytes)
+                chunk = decompressor.unconsumed_tail
+                produced += len(out)
+                if produced > raw_length:
+                    raise PayloadError("larger than declared")
+                if out:
+                    yield out
+        out = decompressor.flush()
+        produced += len(out)
+        if out:
+            yield out
+    except InvalidTag:
+        raise PayloadError("does not decrypt") from None
+    except zlib.error:
+        raise PayloadError("does not decompress") from None
+    if index != count - 1 or produced != raw_length or not decompressor.eof or decompressor.unused_data:
+        raise PayloadError("size differs from the header")
 
 
 def open_payload(payload: bytes, key: bytes, raw_length: int) -> dict[str, Any]:

@@ -17,11 +17,48 @@ from app.core.errors import InvalidInput
 from app.core.i18n import N_
 from app.core.roles import Permission
 from app.core.text import fold
+from app.store import search
 from app.store.records import RecordNotFound
 
 DECISIONS = ("same", "different")
 MAX_GROUP = 12          # a very common name in one birth year would otherwise make hundreds of pairs
 _FIELDS = ("id", "code", "full_name", "alias", "birth_year", "sex", "citizen_id", "origin", "hamlet", "commune")
+
+
+@dataclass(frozen=True)
+class PossibleSamePerson:
+    incoming: dict          # the arriving client (id, code, name, birth year, origin)
+    existing: dict          # a client of another point
+    reason: str             # "citizen_id" | "name_year_sex"
+
+
+def same_persons(conn, arriving: list[dict], limit: int = 200) -> list[PossibleSamePerson]:
+    """Clients of other points who may be the same person as an arriving one (same citizen id; or
+    name, birth year and sex): what an import's dry run lists."""
+    found: list[PossibleSamePerson] = []
+    keys = ("id", "code", "full_name", "birth_year", "sex", "origin")
+    for client in arriving:
+        if client.get("deleted") or len(found) >= limit:
+            continue
+        hits = []
+        if client.get("citizen_id"):
+            hits += [(row, "citizen_id") for row in conn.execute(
+                # "citizen_id != ''" lets SQLite use the partial index (a scan per client made imports quadratic)
+                "SELECT id, code, full_name, birth_year, sex, origin FROM clients WHERE citizen_id = ?"
+                " AND citizen_id != '' AND origin != ? AND deleted = 0", (client["citizen_id"], client["origin"]))]
+        name = str(client.get("full_name") or "")
+        expression = search.match_expression(name, prefix=False)
+        if expression and not hits:
+            for row in conn.execute(
+                    "SELECT c.id, c.code, c.full_name, c.birth_year, c.sex, c.origin FROM client_search s CROSS JOIN"
+                    " clients c ON c.seq = s.rowid WHERE client_search MATCH ? AND c.origin != ? AND c.deleted = 0"
+                    " AND c.birth_year = ? AND c.sex = ?",
+                    (expression, client["origin"], client.get("birth_year"), client.get("sex"))):
+                if fold(row[2]) == fold(name):
+                    hits.append((row, "name_year_sex"))
+        for row, reason in hits:
+            found.append(PossibleSamePerson({k: client.get(k) for k in keys}, dict(zip(keys, row)), reason))
+    return found[:limit] if limit >= 0 else found
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from app.reports.period import Month
 from app.store import contacts, demo
 from app.store.register import create_register
 from app.store.records import SYNCED_TABLES
-from app.sync import chain, export, identity, merge, quarantine, receipts
+from app.sync import chain, container, export, identity, merge, quarantine, receipts
 from app.sync.container import BundleRejected
 from tests.conftest import PASSPHRASE
 
@@ -302,3 +302,26 @@ def test_an_unbroken_chain_raises_nothing_in_any_order(sites):
     for bundle in reversed(made):
         merge.import_bundle(district, bundle.path.read_bytes(), bundle.path.name)
     assert chain.chain_of(district.conn, point.origin).open_alarms == []
+
+
+def test_a_large_export_is_split_into_chained_parts_that_each_fit(sites, monkeypatch):
+    """Parts are cut while records stream in (the compressed size is estimated on the way); each part
+    is a contiguous range of changes, chained to the one before, and together they carry everything."""
+    district, (point, _other), tmp_path = sites
+    contacts.edit(point, point.conn.execute("SELECT id FROM contacts LIMIT 1").fetchone()[0], {"notes": "sửa lại"})
+    monkeypatch.setattr(export, "SPLIT_BYTES", 4_000)
+    made = _export(point, tmp_path)
+    assert len(made) >= 3
+    assert made[0].first_change == 1 and made[-1].last_change == point.conn.execute(
+        "SELECT max(change_no) FROM change_log").fetchone()[0]
+    for before, after in zip(made, made[1:]):
+        assert after.first_change == before.last_change + 1 and after.seq == before.seq + 1
+    assert sum(sum(b.counts.values()) for b in made) == sum(_counts(point).values())   # each record once
+    for bundle in made:
+        header = container.read(bundle.path.read_bytes(), bundle.path.name).header
+        assert header["payload"]["length"] < 3 * 4_000      # cut near the estimate (checked every 64 records)
+        assert merge.import_bundle(district, bundle.path.read_bytes(), bundle.path.name).applied
+    assert _counts(district, point.origin) == _counts(point)
+    assert district.conn.execute("SELECT notes FROM contacts WHERE notes = 'sửa lại'").fetchone()
+    found = chain.chain_of(district.conn, point.origin)
+    assert found.missing_bundles == [] and found.open_alarms == [] and found.contiguous_upto == made[-1].last_change

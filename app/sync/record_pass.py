@@ -1,0 +1,235 @@
+"""The records of a bundle, checked (and written) a batch at a time as the document is decrypted.
+
+Two passes over the stream (app/sync/document_reader.py), so memory does not grow with the bundle:
+
+1. `scan`: the origin of every arriving record that others may name (clients, contacts, groups,
+   meetings, staff) goes into a temporary table in memory (a few dozen bytes each), so that a
+   reference to a record arriving later in the same bundle is judged like one already here; the
+   document's head (format, sender, seq, unit) is read at the end.
+2. `check`: every record is sorted into new, updated, unchanged or refused (with the rule it broke);
+   when applying, each batch is written at once (version-wins), refusals are held in the
+   quarantine, and entries a corrected record answers are closed. The dry run writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from app.store import search
+from app.store.connection import sqlcipher
+from app.store.records import REFERENCES
+from app.sync import quarantine
+from app.sync.persons import PossibleSamePerson, same_persons
+from app.sync.record_checks import (
+    NOT_A_TABLE,
+    OTHER_OWNER,
+    Refusal,
+    check_references,
+    check_row,
+    references,
+    refusal,
+    schema_refusal,
+    shown,
+)
+
+TARGETS = sorted({target for columns in REFERENCES.values() for target in columns.values()})
+REFUSALS_KEPT = 1000        # kept in memory for the screens; every one is held when applying
+SAME_PERSONS_SHOWN = 200
+
+
+class TooManyRecords(ValueError):
+    pass
+
+
+@dataclass
+class TableCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+
+@dataclass
+class Outcome:
+    """What one pass found (and, when applying, did)."""
+
+    counts: dict[str, TableCounts] = field(default_factory=dict)
+    refused: list[Refusal] = field(default_factory=list)        # the first REFUSALS_KEPT
+    duplicates: list[PossibleSamePerson] = field(default_factory=list)
+    max_version: int = 0
+    records: int = 0
+
+    def refuse(self, table: str, problem: Refusal, counted: bool = True) -> None:
+        if counted:
+            self.counts.setdefault(table, TableCounts()).rejected += 1
+        if len(self.refused) < REFUSALS_KEPT:
+            self.refused.append(problem)
+
+
+def _existing(conn, table: str, ids: list[str]) -> dict[str, tuple[int, str]]:
+    found = {}
+    for start in range(0, len(ids), 900):
+        batch = ids[start:start + 900]
+        for row_id, version, origin in conn.execute(
+                f"SELECT id, version, origin FROM {table} WHERE id IN ({','.join('?' * len(batch))})", batch):
+            found[row_id] = (version, origin)
+    return found
+
+
+def _records(columns: list[str], rows: list) -> list:
+    width = len(columns)
+    return [dict(zip(columns, row)) if isinstance(row, list) and len(row) == width else row for row in rows]
+
+
+def scan(conn, events: Iterator[tuple], columns_of: dict, origins: tuple, max_records: int) -> tuple[dict, bool]:
+    """Pass 1: note the origins of arriving referable records; the document's head and whether its
+    "tables" member was an object."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_arriving (tbl TEXT NOT NULL, id TEXT NOT NULL,"
+                 " origin TEXT NOT NULL, PRIMARY KEY (tbl, id)) WITHOUT ROWID")
+    conn.execute("DELETE FROM temp.sync_arriving")
+    total = 0
+    for event in events:
+        if event[0] == "head":
+            return event[1], event[2]
+        if event[0] != "rows":
+            continue
+        _kind, table, columns, rows = event
+        total += len(rows)
+        if total > max_records:
+            raise TooManyRecords()
+        if table not in TARGETS or table not in columns_of:
+            continue
+        passing = [(table, r["id"], r["origin"]) for r in _records(columns, rows)
+                   if check_row(table, r, columns_of[table], *origins) is None]
+        conn.executemany("INSERT OR REPLACE INTO temp.sync_arriving (tbl, id, origin) VALUES (?, ?, ?)", passing)
+    return {}, False
+
+
+def _owners(conn, wanted: dict[str, set[str]]) -> dict[tuple[str, str], str]:
+    """Origin of each named record: arriving in this bundle, else already here."""
+    owners: dict[tuple[str, str], str] = {}
+    for target, ids in wanted.items():
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 900):
+            batch = ordered[start:start + 900]
+            marks = ",".join("?" * len(batch))
+            for row_id, origin in conn.execute(f"SELECT id, origin FROM temp.sync_arriving WHERE tbl = ?"
+                                               f" AND id IN ({marks})", [target, *batch]):
+                owners[(target, row_id)] = origin
+        missing = [i for i in ordered if (target, i) not in owners]
+        for row_id, (_version, origin) in _existing(conn, target, missing).items():
+            owners[(target, row_id)] = origin
+    return owners
+
+
+class Checker:
+    """Pass 2 over one bundle: `write` applies each batch inside the caller's transaction."""
+
+    def __init__(self, register, sender: str, seq: int, columns_of: dict, origins: tuple, own_code: str,
+                 write: bool) -> None:
+        self.register, self.conn = register, register.conn
+        self.sender, self.seq = sender, seq
+        self.columns_of, self.origins, self.own_code, self.write = columns_of, origins, own_code, write
+        self.hold_again = True       # False when retrying held records: their entries stay as they were
+        self.outcome = Outcome()
+
+    def run(self, events: Iterator[tuple]) -> Outcome:
+        for event in events:
+            if event[0] == "rows":
+                self.batch(event[1], event[2], event[3])
+            elif event[0] == "bad_table":
+                name = shown(event[1], 40)
+                self._hold([refusal(name, None, NOT_A_TABLE)], name)
+        return self.outcome
+
+    def _hold(self, problems: list[Refusal], table: str) -> None:
+        for problem in problems:
+            self.outcome.refuse(table, problem)
+        if self.write and self.hold_again and problems:
+            quarantine.hold(self.conn, self.sender, self.seq, problems)
+
+    def batch(self, table: str, columns: list[str], rows: list) -> None:
+        if table not in self.columns_of:
+            self._hold([refusal(shown(table, 40), None, NOT_A_TABLE)], shown(table, 40))
+            return
+        counts = self.outcome.counts.setdefault(table, TableCounts())
+        problems, good = [], []
+        for row in _records(columns, rows):
+            problem = check_row(table, row, self.columns_of[table], *self.origins)
+            (problems.append(problem) if problem else good.append(row))
+        existing = _existing(self.conn, table, [r["id"] for r in good])
+        wanted: dict[str, set[str]] = {}
+        for row in good:
+            for _column, target, target_id in references(table, row):
+                wanted.setdefault(target, set()).add(target_id)
+        owners = _owners(self.conn, wanted)
+        passed, to_write = [], []
+        for row in good:
+            known = existing.get(row["id"])
+            if known is not None and known[1] != row["origin"]:
+                problems.append(refusal(table, row, OTHER_OWNER, "id", origin=shown(known[1], 30)))
+                continue
+            problem = check_references(table, row, lambda t, i: owners.get((t, i)), {self.own_code})
+            if problem:
+                problems.append(problem)
+                continue
+            passed.append(row["id"])
+            if known is not None and row["version"] <= known[0]:
+                counts.unchanged += 1
+                continue
+            to_write.append((row, known is None))
+        if self.write:
+            written = self._write(table, [row for row, _new in to_write], problems)
+        else:
+            written = {id(row) for row, _new in to_write}
+        for row, new in to_write:
+            if id(row) not in written:
+                passed.remove(row["id"])
+                continue
+            if new:
+                counts.new += 1
+            else:
+                counts.updated += 1
+            self.outcome.max_version = max(self.outcome.max_version, row["version"])
+        self._hold(problems, table)
+        if self.write:
+            quarantine.resolve(self.conn, self.sender, {table: passed})
+            if table == "clients":
+                search.reindex(self.conn, [row["id"] for row, _new in to_write if id(row) in written])
+        elif table == "clients" and len(self.outcome.duplicates) < SAME_PERSONS_SHOWN:
+            self.outcome.duplicates += same_persons(self.conn, [row for row, _new in to_write],
+                                                    SAME_PERSONS_SHOWN - len(self.outcome.duplicates))
+
+    def _write(self, table: str, rows: list[dict], problems: list[Refusal]) -> set[int]:
+        """Upsert, each group of rows with the same fields at once; rows the schema's own rules (CHECK,
+        NOT NULL) refuse are found one by one under savepoints and refused. The ids (id()) written."""
+        written: set[int] = set()
+        groups: dict[tuple, list[dict]] = {}
+        for row in rows:
+            groups.setdefault(tuple(sorted(row)), []).append(row)
+        for group in groups.values():
+            try:
+                with self.register.transaction():
+                    _upsert(self.conn, table, group)
+                written.update(id(row) for row in group)
+                continue
+            except (sqlcipher.IntegrityError, OverflowError):
+                pass
+            for row in group:
+                try:
+                    with self.register.transaction():
+                        _upsert(self.conn, table, [row])
+                    written.add(id(row))
+                except (sqlcipher.IntegrityError, OverflowError) as error:
+                    problems.append(schema_refusal(table, row, str(error)))
+        return written
+
+
+def _upsert(conn, table: str, rows: list[dict]) -> None:
+    columns = sorted(rows[0])
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+    conn.executemany(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        f" ON CONFLICT(id) DO UPDATE SET {updates} WHERE excluded.version > {table}.version",
+        [tuple(row[c] for c in columns) for row in rows])
