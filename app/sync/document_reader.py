@@ -24,6 +24,7 @@ BATCH = 1000
 MAX_VALUE = 16 * 1024 * 1024
 MAX_WAITING = 100_000       # rows kept while a block's column list has not come yet
 _SPACE = " \t\n\r"
+_AFTER = ",]}:" + _SPACE
 _DECODER = json.JSONDecoder()
 
 
@@ -72,13 +73,14 @@ class _Text:
         self.pos += 1
 
     def value(self) -> Any:
-        """One complete JSON value. A value that ends exactly where the text read so far ends may be
-        cut (a number), so one more character is always required unless the text has ended."""
+        """One complete JSON value, reading more text until it is whole."""
         self.peek()
         while True:
             try:
                 value, end = _DECODER.raw_decode(self.buf, self.pos)
-                if end < len(self.buf) or self.ended:
+                # In valid JSON a value is followed by , ] } : or whitespace; anything else means the
+                # text read so far cut it (a number such as 12|.5), so read on.
+                if self.ended or (end < len(self.buf) and self.buf[end] in _AFTER):
                     self.pos = end
                     return value
             except json.JSONDecodeError:
@@ -152,6 +154,7 @@ def _block(text: _Text, name: str) -> Iterator[tuple]:
         return
     text.take("{")
     columns: Any = None
+    usable: list | None = None     # the column list, once it has come and is a list of distinct names
     has_columns = has_rows = False
     waiting: list = []           # rows read before the column list
     if text.peek() == "}":
@@ -165,12 +168,13 @@ def _block(text: _Text, name: str) -> Iterator[tuple]:
         text.take(":")
         if key == "rows" and text.peek() == "[":
             has_rows = True
-            yield from _rows(text, name, lambda: columns if has_columns and _usable(columns) else None, waiting)
+            yield from _rows(text, name, lambda: usable, waiting)
         elif key == "rows":
             text.value()
             has_rows = False
         elif key == "columns":
             columns, has_columns = text.value(), True
+            usable = columns if _usable(columns) else None
         else:
             text.value()
         if text.peek() == ",":

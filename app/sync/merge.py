@@ -16,6 +16,7 @@ read (from the file when a path is given), a batch of records at a time
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,9 +181,20 @@ def _columns(conn) -> dict[str, set[str]]:
 def _events(plan: ImportPlan):
     """The document's events (document_reader), decrypted from the payload as they are read."""
     box = plan.box
-    raw = payload.open_stream(box.pieces(payload.CHUNK + payload.TAG), box.payload_length, plan.payload_key,
+    raw = payload.open_stream(_same_as_signed(box), box.payload_length, plan.payload_key,
                               plan.header["payload"]["raw_length"])
     return document_reader.read(raw)
+
+
+def _same_as_signed(box: container.Container):
+    """The payload's pieces, hashed again as they are read: a file changed on the disk since it was
+    checked fails (inside the import's transaction, so nothing of it stays)."""
+    digest = hashlib.sha256()
+    for piece in box.pieces(payload.CHUNK + payload.TAG):
+        digest.update(piece)
+        yield piece
+    if digest.hexdigest() != box.payload_sha256:
+        raise payload.PayloadError("the file changed after it was checked")
 
 
 def _pass(plan: ImportPlan, work):
@@ -239,7 +251,8 @@ def _scan(register, plan: ImportPlan) -> None:
     """Pass 1: the head must match the header; note arriving origins for the reference checks."""
     conn = register.conn
     head, tables_ok = _pass(plan, lambda events: record_pass.scan(conn, events, _columns(conn),
-                                                                  _origins(conn, plan.sender), MAX_RECORDS))
+                                                                  _origins(conn, plan.sender), MAX_RECORDS,
+                                                                  plan.file_hash))
     if (head.get("format") != "tuvan-records" or head.get("sender") != plan.sender_code
             or head.get("seq") != plan.seq or not tables_ok):
         raise _reject(plan.file, N_("its contents do not match its header"))
@@ -284,7 +297,8 @@ def _apply(register, plan: ImportPlan) -> int:
     with register.transaction():
         if plan.key_change:
             identity.follow_key_change(register, plan.key_change)
-        _scan(register, plan)
+        if not record_pass.scanned(conn, plan.file_hash):   # another file was checked since its dry run
+            _scan(register, plan)
         outcome = _pass(plan, lambda events: _checker(register, plan, write=True).run(events))
         plan.counts, plan.refused = outcome.counts, outcome.refused
         if plan.unit_name:

@@ -82,15 +82,30 @@ def _records(columns: list[str], rows: list) -> list:
     return [dict(zip(columns, row)) if isinstance(row, list) and len(row) == width else row for row in rows]
 
 
-def scan(conn, events: Iterator[tuple], columns_of: dict, origins: tuple, max_records: int) -> tuple[dict, bool]:
+def scanned(conn, bundle: str) -> bool:
+    """Whether the arriving origins noted last are those of `bundle` (its file hash): applying right
+    after the dry run need not read the file a third time."""
+    try:
+        row = conn.execute("SELECT bundle FROM temp.sync_scanned").fetchone()
+    except sqlcipher.OperationalError:      # no scan on this connection yet
+        return False
+    return row is not None and row[0] == bundle
+
+
+def scan(conn, events: Iterator[tuple], columns_of: dict, origins: tuple, max_records: int,
+         bundle: str = "") -> tuple[dict, bool]:
     """Pass 1: note the origins of arriving referable records; the document's head and whether its
     "tables" member was an object."""
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_arriving (tbl TEXT NOT NULL, id TEXT NOT NULL,"
                  " origin TEXT NOT NULL, PRIMARY KEY (tbl, id)) WITHOUT ROWID")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_scanned (bundle TEXT NOT NULL)")
     conn.execute("DELETE FROM temp.sync_arriving")
+    conn.execute("DELETE FROM temp.sync_scanned")
     total = 0
     for event in events:
         if event[0] == "head":
+            if bundle:
+                conn.execute("INSERT INTO temp.sync_scanned (bundle) VALUES (?)", (bundle,))
             return event[1], event[2]
         if event[0] != "rows":
             continue

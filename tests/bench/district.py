@@ -73,7 +73,7 @@ def measure(points: int, work: Path, importing: int | None = None) -> dict:
     records, started, per_point = 0, time.perf_counter(), []
     for path in files:
         begun = time.perf_counter()
-        plan = merge.plan_import(district, path.read_bytes(), path.name)
+        plan = merge.plan_import(district, path, path.name)
         merge.apply_import(district, plan)
         records += plan.totals().new
         per_point.append((path.name, plan.totals().new, time.perf_counter() - begun))

@@ -36,12 +36,12 @@ POINT = "MYHOA-01"
 
 IMPORTER = """
 import sys
+from pathlib import Path
 from app.store.register import unlock
 from app.sync import merge
 register = unlock(sys.argv[1], "admin", sys.argv[2])
-data = open(sys.argv[3], "rb").read()
 print("ready", flush=True)
-plan = merge.plan_import(register, data, "big.tvb")
+plan = merge.plan_import(register, Path(sys.argv[3]), "big.tvb")   # read from the file as it is decrypted
 print("planned", flush=True)
 result = merge.apply_import(register, plan)
 print("imported" if result.applied else result.message_key, flush=True)
