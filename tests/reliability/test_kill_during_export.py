@@ -21,14 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from app.core.unit import make_unit
 from app.store import audit, demo
 from app.store.connection import integrity_problems
 from app.store.records import SYNCED_TABLES
-from app.store.register import create_register, unlock
-from app.sync import chain, container, export, identity, merge
+from app.store.register import unlock
+from app.sync import chain, container, export, merge
 from tests.conftest import PASSPHRASE
 from tests.reliability.conftest import KILLED
+from tests.reliability.test_kill_during_import import _pin, _register
 
 ROOT = Path(__file__).resolve().parents[2]
 TRIALS = int(os.environ.get("TUVAN_KILL_TRIALS", "20"))
@@ -69,17 +69,6 @@ while True:
     export.export_bundles(register, sys.argv[3])
     print(n, flush=True)
 """
-
-
-def _register(root, role, code, name):
-    register, _ = create_register(root / code, unit=make_unit(role, code, name), admin_login="admin",
-                                  admin_full_name="Quản Trị Viên", passphrase=PASSPHRASE)
-    return register
-
-
-def _pin(receiver, sender):
-    me = identity.own_identity(sender)
-    identity.pin(receiver, identity.identity_from_bytes(me.to_bytes()), me.confirmation)
 
 
 @pytest.fixture(scope="module")
