@@ -41,6 +41,7 @@ from tests.conftest import PASSPHRASE
 
 EXAMPLES = int(os.environ.get("TUVAN_FUZZ_EXAMPLES", "300"))
 RELAY = "BK-CA"          # an office below the district, relaying
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 ASSIGNED = {RELAY, "MYHOA-01"}
 # Hypothesis keeps caches in ./.hypothesis; keep the working tree clean (no example database either).
 configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "tuvan-hypothesis")
@@ -461,9 +462,12 @@ def _doc_records(document) -> list[tuple[str, dict]]:
                 and len(set(columns)) == len(columns)):
             continue
         for row in block["rows"]:
-            if isinstance(row, list) and len(row) == len(columns):
-                record = dict(zip(columns, row))
-                if isinstance(record.get("id"), str) and table in SYNCED_TABLES:
+            # A row is an array as long as the column list; the reader also takes a record written as
+            # an object (it then passes the same checks).
+            record = dict(zip(columns, row)) if isinstance(row, list) and len(row) == len(columns) else row
+            if isinstance(record, dict):
+                # Only a well-formed id can be written; others are refused (and may not even encode).
+                if isinstance(record.get("id"), str) and UUID.match(record["id"]) and table in SYNCED_TABLES:
                     found.append((table, record))
     return found
 
