@@ -8,6 +8,8 @@ A busy indicator appears only for work that takes longer than 600 ms.
 
 from __future__ import annotations
 
+import collections
+import itertools
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -23,8 +25,18 @@ Success = Callable[[Any], None]
 Failure = Callable[[BaseException], None]
 
 
+def _call(box: list) -> Any:
+    """Run the work on the worker holding it only in this frame, and let go of it before the result
+    is published (also when it fails: the traceback keeps this frame, not the work)."""
+    work = box.pop()
+    try:
+        return work()
+    finally:
+        work = None  # noqa: F841
+
+
 class TaskRunner(QObject):
-    _done = Signal(object, object, object, object)
+    _done = Signal(int, object)
     idle_changed = Signal(bool)
 
     def __init__(self, on_failure: Failure, parent: QObject | None = None) -> None:
@@ -33,6 +45,15 @@ class TaskRunner(QObject):
         self._default_failure = on_failure
         self._pending = 0
         self._closed = False
+        # Everything that may reach a widget (the work, which often closes over one, and the answers)
+        # stays here, on the GUI thread, until delivered. The worker must never drop the last
+        # reference to a widget: PySide then deletes it later "in the main thread", and if Qt has
+        # deleted it meanwhile (a closed dialog, a rebuilt window) the program crashes.
+        self._waiting: dict[int, tuple] = {}
+        self._tokens = itertools.count()
+        # Delivered work and futures are let go a few tasks later: by then the worker has surely
+        # dropped its own references (a failure's traceback keeps the work's frame alive).
+        self._delivered: collections.deque = collections.deque(maxlen=8)
         self._done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     @property
@@ -54,8 +75,10 @@ class TaskRunner(QObject):
         self._pending += 1
         if self._pending == 1:
             self.idle_changed.emit(False)
-        future = self._executor.submit(work)
-        future.add_done_callback(lambda done: self._done.emit(done, on_success, on_failure, progress))
+        token = next(self._tokens)
+        self._waiting[token] = (work, on_success, on_failure, progress)
+        future = self._executor.submit(_call, [work])
+        future.add_done_callback(lambda done: self._done.emit(token, done))
         return future
 
     def _progress(self, parent: QWidget, label: str | None) -> tuple[QTimer, list]:
@@ -75,7 +98,9 @@ class TaskRunner(QObject):
         timer.start(PROGRESS_DELAY_MS)
         return timer, holder
 
-    def _deliver(self, future: Future, on_success: Success | None, on_failure: Failure | None, progress) -> None:
+    def _deliver(self, token: int, future: Future) -> None:
+        work, on_success, on_failure, progress = self._waiting.pop(token)
+        self._delivered.append((work, future))
         if progress is not None:
             timer, holder = progress
             timer.stop()

@@ -58,7 +58,7 @@ def same_persons(conn, arriving: list[dict], limit: int = 200) -> list[PossibleS
                     hits.append((row, "name_year_sex"))
         for row, reason in hits:
             found.append(PossibleSamePerson({k: client.get(k) for k in keys}, dict(zip(keys, row)), reason))
-    return found[:limit] if limit >= 0 else found
+    return found[:limit]
 
 
 @dataclass(frozen=True)

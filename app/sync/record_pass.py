@@ -58,11 +58,9 @@ class Outcome:
     refused: list[Refusal] = field(default_factory=list)        # the first REFUSALS_KEPT
     duplicates: list[PossibleSamePerson] = field(default_factory=list)
     max_version: int = 0
-    records: int = 0
 
-    def refuse(self, table: str, problem: Refusal, counted: bool = True) -> None:
-        if counted:
-            self.counts.setdefault(table, TableCounts()).rejected += 1
+    def refuse(self, table: str, problem: Refusal) -> None:
+        self.counts.setdefault(table, TableCounts()).rejected += 1
         if len(self.refused) < REFUSALS_KEPT:
             self.refused.append(problem)
 
@@ -179,7 +177,7 @@ class Checker:
             for _column, target, target_id in references(table, row):
                 wanted.setdefault(target, set()).add(target_id)
         owners = _owners(self.conn, wanted)
-        passed, to_write = [], []
+        passed, to_write = [], []     # passed: ids now held here in this state (unchanged or written)
         for row in good:
             known = existing.get(row["id"])
             if known is not None and known[1] != row["origin"]:
@@ -189,9 +187,9 @@ class Checker:
             if problem:
                 problems.append(problem)
                 continue
-            passed.append(row["id"])
             if known is not None and row["version"] <= known[0]:
                 counts.unchanged += 1
+                passed.append(row["id"])
                 continue
             to_write.append((row, known is None))
         if self.write:
@@ -200,8 +198,8 @@ class Checker:
             written = {id(row) for row, _new in to_write}
         for row, new in to_write:
             if id(row) not in written:
-                passed.remove(row["id"])
                 continue
+            passed.append(row["id"])
             if new:
                 counts.new += 1
             else:

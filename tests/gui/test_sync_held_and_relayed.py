@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
+from app.gui.sync_common import ALARM_COLOUR
 from app.gui.sync_keys import TrustKeyDialog
 from app.store import demo
 from app.sync import export, identity, merge, receipts, relay
@@ -125,7 +126,9 @@ def test_an_office_accepts_the_units_it_chose_and_a_disputed_point_is_shown(qtbo
     assert rows["PHUTHANH-01"].assigned_to == "LX-CA" and not rows["PHUTHANH-01"].disputed
     assert rows["MYHOA-01"].assigned_to == "CT-CA" and rows["MYHOA-01"].disputed
     assert "nhiều cơ quan" in panel.summary.text()
-    assert panel.model.data(panel.model.index(0, 0), Qt.ItemDataRole.ForegroundRole) is not None
+    colours = [panel.model.data(panel.model.index(i, 0), Qt.ItemDataRole.ForegroundRole) for i in range(2)]
+    disputed_row = [c.point for c in panel.model.rows].index("MYHOA-01")
+    assert colours[disputed_row].name() == ALARM_COLOUR and colours[1 - disputed_row] is None
     _shot(view, "sync-relayed.png")
 
     # The officer phoned both offices: MYHOA-01 belongs to LX-CA. Moving it is asked for and confirmed.
