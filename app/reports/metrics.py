@@ -1,22 +1,19 @@
-"""The fixed registry of metrics a form file may name, with their counting rules.
+"""The fixed registry of metrics a form file may name, with their counting rules written as SQL.
 
-A cell in a form file says e.g. `contacts.count kind=home sex=female`. The
-metric decides what is counted (docs/forms.md says it in words); filters
-narrow it. Each metric returns its number and the records behind it, so the
-screen can show a cell's records.
+A cell in a form file says e.g. `contacts.count kind=home sex=female`. The metric names the rows it
+counts (a source of `sources.py` narrowed by a condition on the month, both in SQL), what it counts
+of them (rows, distinct clients, or a sum) and which records a drill-down lists; filters narrow it.
+docs/forms.md says every rule in words. Nothing here counts in Python: the engine turns these
+pieces into one aggregate query per source.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.core.vocab import CLIENT_GROUPS, CLOSING_REASONS, CONTACT_KINDS, OUTREACH_KINDS, SEXES
-from app.reports.families import Family
-from app.reports.period import Month
 
 Ref = tuple[str, str]  # (table, record id)
-Result = tuple[int, list[Ref]]
 
 INDIVIDUAL = ("office", "home", "phone", "online")
 FILTER_VALUES: dict[str, set[str] | None] = {
@@ -27,269 +24,89 @@ FILTER_VALUES: dict[str, set[str] | None] = {
     "service": None,  # a catalog code: checked against the register's catalog when counted
     "outreach": set(OUTREACH_KINDS),
 }
+FILTER_COLUMNS = {"group": "grp", "reason": "closing_reason", "outreach": "kind"}  # others: the filter's name
+
+ROWS, PEOPLE = "rows", "people"  # count the rows; count the distinct clients among them
 
 
 @dataclass(frozen=True)
 class Metric:
     name: str
-    family: str
+    source: str              # a source of sources.py
     filters: frozenset[str]
-    count: Callable[[Family, Month, dict[str, str]], Result]
+    where: str               # SQL condition on the source's columns (with :first, :last); "" = every row
+    value: str               # ROWS, PEOPLE, or an SQL expression summed over the rows
+    ref_table: str           # what a drill-down lists: records of this table …
+    ref_key: str             # … whose id is this source column
 
+    @property
+    def family(self) -> str:
+        return self.name.split(".")[0]
 
-def _match(row: dict, filters: dict[str, str], **columns: str) -> bool:
-    """Apply the filters that name a row column (sex, group, service …)."""
-    for name, value in filters.items():
-        column = columns.get(name, name)
-        if name == "kind" and value == "individual":
-            if row.get("kind") not in INDIVIDUAL:
-                return False
-        elif str(row[column]) != value:
-            return False
-    return True
 
+def during(day: str) -> str:
+    """The day falls in the month (a missing day never does)."""
+    return f"{day} BETWEEN :first AND :last"
 
-class _Refs:
-    """The records behind a number, listed only when someone asks (a drill-down), not for every cell."""
 
-    __slots__ = ("rows", "table", "key", "table_key")
+def open_at_end(start: str, end: str) -> str:
+    """Begun on or before the month's last day and not ended by then (a missing start never began)."""
+    return (f"(coalesce({start}, '') != '' AND {start} <= :last"
+            f" AND (coalesce({end}, '') = '' OR {end} > :last))")
 
-    def __init__(self, rows, table, key, table_key) -> None:
-        self.rows, self.table, self.key, self.table_key = rows, table, key, table_key
 
-    def __iter__(self):
-        seen: dict[Ref, None] = {}
-        for row in self.rows:
-            seen[(row[self.table_key] if self.table_key else self.table, row[self.key])] = None
-        return iter(seen)
+def _m(name, source, filters, where, value, ref_table, ref_key="id") -> tuple[str, Metric]:
+    return name, Metric(name, source, frozenset(filters), where, value, ref_table, ref_key)
 
 
-def _refs(rows: list[dict], table: str = "", key: str = "id", table_key: str | None = None) -> _Refs:
-    return _Refs(rows, table, key, table_key)
-
-
-def _subset(family: Family, key: str, keep: Callable[[dict], bool]) -> list[dict]:
-    """The rows a metric's dates select, computed once per family: a form asks the same
-    metric for many cells (by group, by sex), and only the filters differ."""
-    cache = family.extra.setdefault("_subsets", {})
-    if key not in cache:
-        cache[key] = [r for r in family.rows if keep(r)]
-    return cache[key]
-
-
-def _select(family: Family, key: str, rows: list[dict], filters: dict[str, str], **columns: str) -> list[dict]:
-    """`rows` narrowed by one filter at a time; each narrowing is kept, so "group=dependent sex=male"
-    starts from the "group=dependent" rows another cell already selected."""
-    cache = family.extra.setdefault("_selected", {})
-    done: tuple = (key,)
-    for name, value in sorted(filters.items()):
-        done += ((name, value),)
-        if done not in cache:
-            column = columns.get(name, name)
-            if name == "kind" and value == "individual":
-                cache[done] = [r for r in rows if r["kind"] in INDIVIDUAL]
-            else:
-                cache[done] = [r for r in rows if r[column] == value]
-        rows = cache[done]
-    return rows
-
-
-def _during(day: str | None, month: Month) -> bool:
-    return month.contains(day)
-
-
-def _open_at_end(start: str | None, end: str | None, month: Month) -> bool:
-    return bool(start) and start <= month.last and (not end or end > month.last)
-
-
-# --- clients -----------------------------------------------------------------
-
-def clients_new(family, month, filters) -> Result:
-    rows = _select(family, "new", _subset(family, "new", lambda r: _during(r["intake_date"], month)), filters)
-    return len(rows), _refs(rows, "clients")
-
-
-def clients_active(family, month, filters) -> Result:
-    active = _subset(family, "active", lambda r: _open_at_end(
-        r["intake_date"], r["closed_date"] if r["status"] == "closed" else None, month))
-    rows = _select(family, "active", active, filters)
-    return len(rows), _refs(rows, "clients")
-
-
-def clients_closed(family, month, filters) -> Result:
-    closed = _subset(family, "closed", lambda r: r["status"] == "closed" and _during(r["closed_date"], month))
-    rows = _select(family, "closed", closed, filters, reason="closing_reason")
-    return len(rows), _refs(rows, "clients")
-
-
-def clients_post_rehab(family, month, filters) -> Result:
-    """Under post-rehab management at the end of the month: started, not ended, case still open."""
-    rows = [r for r in family.rows if r["legal_status"] == "post_rehab_management"
-            and _open_at_end(r["legal_start"], r["legal_end"], month)
-            and not (r["status"] == "closed" and (r["closed_date"] or "") <= month.last)
-            and _match(r, filters)]
-    return len(rows), _refs(rows, "clients")
-
-
-# --- contacts ----------------------------------------------------------------
-
-def _turns(family, filters) -> list[dict]:
-    return _select(family, "turns", family.rows, filters)
-
-
-def contacts_count(family, month, filters) -> Result:
-    """Lượt: one per contact with a named client; one per participant of a group session."""
-    rows = _turns(family, filters)
-    return len(rows), _refs(rows, key="contact_id", table="contacts")
-
-
-def contacts_people(family, month, filters) -> Result:
-    """Người: distinct clients among those lượt."""
-    rows = _turns(family, filters)
-    return len({r["client_id"] for r in rows}), _refs(rows, key="client_id", table="clients")
-
-
-def _sessions(family, filters) -> list[dict]:
-    kind = filters.get("kind")
-    return [s for s in family.extra["sessions"] if kind in (None, s["kind"])]
-
-
-def contacts_sessions(family, month, filters) -> Result:
-    """Buổi / cuộc: group sessions at the office and community sessions."""
-    rows = _sessions(family, filters)
-    return len(rows), _refs(rows, key="contact_id", table="contacts")
-
-
-def contacts_attendees(family, month, filters) -> Result:
-    """People present: attendee counts of community sessions, participants of group sessions."""
-    rows = _sessions(family, filters)
-    total = sum((s["attendee_count"] or 0) if s["kind"] == "community" else s["participants"] for s in rows)
-    return total, _refs(rows, key="contact_id", table="contacts")
-
-
-# --- referrals ---------------------------------------------------------------
-
-def _made(family, month) -> list[dict]:
-    return _subset(family, "made", lambda r: _during(r["referred_date"], month))
-
-
-def _completed(family, month) -> list[dict]:
-    return _subset(family, "completed", lambda r: r["outcome"] == "completed" and _during(r["outcome_date"], month))
-
-
-def referrals_made(family, month, filters) -> Result:
-    rows = _select(family, "made", _made(family, month), filters)
-    return len(rows), _refs(rows, "referrals")
-
-
-def referrals_people(family, month, filters) -> Result:
-    rows = _select(family, "made", _made(family, month), filters)
-    return len({r["client_id"] for r in rows}), _refs(rows, key="client_id", table="clients")
-
-
-def referrals_completed(family, month, filters) -> Result:
-    rows = _select(family, "completed", _completed(family, month), filters)
-    return len(rows), _refs(rows, "referrals")
-
-
-def referrals_amount(family, month, filters) -> Result:
-    rows = _select(family, "completed", _completed(family, month), filters)
-    return sum(r["amount"] or 0 for r in rows), _refs(rows, "referrals")
-
-
-def referrals_pending(family, month, filters) -> Result:
-    rows = [r for r in family.rows if (r["outcome"] == "pending" or (r["outcome_date"] or "") > month.last)
-            and _match(r, filters)]
-    return len(rows), _refs(rows, "referrals")
-
-
-# --- treatment -----------------------------------------------------------------
-
-def _rehab(predicate) -> Callable:
-    def count(family, month, _filters) -> Result:
-        rows = [r for r in family.rows if predicate(r, month) and _match(r, _filters)]
-        return len(rows), _refs(rows, "rehab_registrations")
-    return count
-
-
-def _methadone(predicate) -> Callable:
-    def count(family, month, filters) -> Result:
-        rows = [r for r in family.rows if predicate(r, month) and _match(r, filters)]
-        return len(rows), _refs(rows, "methadone_episodes")
-    return count
-
-
-# --- self-help groups ----------------------------------------------------------
-
-def groups_active(family, month, filters) -> Result:
-    return len(family.rows), _refs(family.rows, "groups")
-
-def groups_meetings(family, month, filters) -> Result:
-    rows = family.extra["meetings"]
-    return len(rows), _refs(rows, "group_meetings")
-
-
-def groups_attendance(family, month, filters) -> Result:
-    rows = [r for r in family.extra["attendance"] if _match(r, filters)]
-    return len(rows), _refs(rows, "meeting_attendance")
-
-
-def groups_members(family, month, filters) -> Result:
-    rows = [r for r in family.extra["members"] if _match(r, filters)]
-    return len({r["client_id"] for r in rows}), _refs(rows, "group_members")
-
-
-# --- outreach --------------------------------------------------------------------
-
-def _outreach(value: Callable[[dict], int]) -> Callable:
-    def count(family, month, filters) -> Result:
-        kind = filters.get("outreach")
-        rows = [r for r in family.rows if kind in (None, r["kind"])]
-        return sum(value(r) for r in rows), _refs(rows, "outreach")
-    return count
-
-
-def _metric(name, family, filters, count) -> tuple[str, Metric]:
-    return name, Metric(name, family, frozenset(filters), count)
-
+_CLOSED_BY_END = "(status IS 'closed' AND coalesce(closed_date, '') <= :last)"
 
 REGISTRY: dict[str, Metric] = dict([
-    _metric("clients.new", "clients", {"group", "sex"}, clients_new),
-    _metric("clients.active", "clients", {"group", "sex"}, clients_active),
-    _metric("clients.closed", "clients", {"reason", "sex"}, clients_closed),
-    _metric("clients.post_rehab_managed", "clients", {"sex"}, clients_post_rehab),
-    _metric("contacts.count", "contacts", {"kind", "sex", "group"}, contacts_count),
-    _metric("contacts.people", "contacts", {"kind", "sex", "group"}, contacts_people),
-    _metric("contacts.sessions", "contacts", {"kind"}, contacts_sessions),
-    _metric("contacts.attendees", "contacts", {"kind"}, contacts_attendees),
-    _metric("referrals.made", "referrals", {"service", "sex", "group"}, referrals_made),
-    _metric("referrals.people", "referrals", {"service", "sex"}, referrals_people),
-    _metric("referrals.completed", "referrals", {"service", "sex"}, referrals_completed),
-    _metric("referrals.amount", "referrals", {"service"}, referrals_amount),
-    _metric("referrals.pending", "referrals", {"service"}, referrals_pending),
-    _metric("rehab.registered", "rehab", {"sex"}, _rehab(lambda r, m: _during(r["registration_date"], m))),
-    _metric("rehab.decided", "rehab", {"sex"}, _rehab(lambda r, m: _during(r["decision_date"], m))),
-    _metric("rehab.completed", "rehab", {"sex"},
-            _rehab(lambda r, m: r["outcome"] == "completed" and _during(r["outcome_date"], m))),
-    _metric("rehab.dropped_out", "rehab", {"sex"},
-            _rehab(lambda r, m: r["outcome"] == "dropped_out" and _during(r["outcome_date"], m))),
-    _metric("rehab.ongoing", "rehab", {"sex"},
-            _rehab(lambda r, m: _open_at_end(r["start_date"] or r["decision_date"],
-                                             r["outcome_date"] if r["outcome"] != "ongoing" else None, m))),
-    _metric("methadone.started", "methadone", {"sex"}, _methadone(lambda r, m: _during(r["start_date"], m))),
-    _metric("methadone.on_treatment", "methadone", {"sex"},
-            _methadone(lambda r, m: _open_at_end(r["start_date"], r["end_date"], m)
-                       and (r["status"] == "on_treatment" or bool(r["end_date"])))),
-    _metric("methadone.dropped_out", "methadone", {"sex"},
-            _methadone(lambda r, m: r["status"] == "dropped_out" and _during(r["end_date"], m))),
-    _metric("groups.active", "groups", set(), groups_active),
-    _metric("groups.meetings", "groups", set(), groups_meetings),
-    _metric("groups.attendance", "groups", {"sex"}, groups_attendance),
-    _metric("groups.members", "groups", {"sex"}, groups_members),
-    _metric("outreach.count", "outreach", {"outreach"}, _outreach(lambda r: 1)),
-    _metric("outreach.quantity", "outreach", {"outreach"}, _outreach(lambda r: r["quantity"] or 0)),
-    _metric("outreach.minutes", "outreach", {"outreach"}, _outreach(lambda r: (r["quantity"] or 0) * (r["minutes"] or 0))),
-    _metric("outreach.attendees", "outreach", {"outreach"}, _outreach(lambda r: r["attendees"] or 0)),
+    _m("clients.new", "clients", {"group", "sex"}, during("intake_date"), ROWS, "clients"),
+    _m("clients.active", "clients", {"group", "sex"},
+       "intake_date <= :last AND (status IS NOT 'closed' OR closed_date > :last)", ROWS, "clients"),
+    _m("clients.closed", "clients", {"reason", "sex"}, f"status IS 'closed' AND {during('closed_date')}",
+       ROWS, "clients"),
+    _m("clients.post_rehab_managed", "clients", {"sex"},
+       f"legal_status IS 'post_rehab_management' AND {open_at_end('legal_start', 'legal_end')}"
+       f" AND NOT {_CLOSED_BY_END}", ROWS, "clients"),
+    # Lượt: one per contact with a named client, one per participant of a group session; người: distinct clients.
+    _m("contacts.count", "turns", {"kind", "sex", "group"}, "", ROWS, "contacts", "contact_id"),
+    _m("contacts.people", "turns", {"kind", "sex", "group"}, "", PEOPLE, "clients", "client_id"),
+    # Buổi / cuộc, and the people present: attendee counts of community sessions, participants of group ones.
+    _m("contacts.sessions", "sessions", {"kind"}, "", ROWS, "contacts", "contact_id"),
+    _m("contacts.attendees", "sessions", {"kind"}, "",
+       "CASE WHEN kind = 'community' THEN coalesce(attendee_count, 0) ELSE participants END", "contacts", "contact_id"),
+    _m("referrals.made", "referrals", {"service", "sex", "group"}, during("referred_date"), ROWS, "referrals"),
+    _m("referrals.people", "referrals", {"service", "sex"}, during("referred_date"), PEOPLE, "clients", "client_id"),
+    _m("referrals.completed", "referrals", {"service", "sex"},
+       f"outcome IS 'completed' AND {during('outcome_date')}", ROWS, "referrals"),
+    _m("referrals.amount", "referrals", {"service"},
+       f"outcome IS 'completed' AND {during('outcome_date')}", "coalesce(amount, 0)", "referrals"),
+    _m("referrals.pending", "referrals", {"service"},
+       "(outcome IS 'pending' OR coalesce(outcome_date, '') > :last)", ROWS, "referrals"),
+    _m("rehab.registered", "rehab", {"sex"}, during("registration_date"), ROWS, "rehab_registrations"),
+    _m("rehab.decided", "rehab", {"sex"}, during("decision_date"), ROWS, "rehab_registrations"),
+    _m("rehab.completed", "rehab", {"sex"}, f"outcome IS 'completed' AND {during('outcome_date')}",
+       ROWS, "rehab_registrations"),
+    _m("rehab.dropped_out", "rehab", {"sex"}, f"outcome IS 'dropped_out' AND {during('outcome_date')}",
+       ROWS, "rehab_registrations"),
+    _m("rehab.ongoing", "rehab", {"sex"},
+       open_at_end("coalesce(nullif(start_date, ''), decision_date)",
+                   "CASE WHEN outcome IS 'ongoing' THEN NULL ELSE outcome_date END"), ROWS, "rehab_registrations"),
+    _m("methadone.started", "methadone", {"sex"}, during("start_date"), ROWS, "methadone_episodes"),
+    # An episode marked dropped out or completed counts only with its end date (the form refuses it otherwise).
+    _m("methadone.on_treatment", "methadone", {"sex"},
+       f"{open_at_end('start_date', 'end_date')} AND (status IS 'on_treatment' OR coalesce(end_date, '') != '')",
+       ROWS, "methadone_episodes"),
+    _m("methadone.dropped_out", "methadone", {"sex"}, f"status IS 'dropped_out' AND {during('end_date')}",
+       ROWS, "methadone_episodes"),
+    _m("groups.active", "active_groups", set(), "", ROWS, "groups"),
+    _m("groups.meetings", "meetings", set(), "", ROWS, "group_meetings"),
+    _m("groups.attendance", "attendance", {"sex"}, "", ROWS, "meeting_attendance"),
+    _m("groups.members", "members", {"sex"}, "", PEOPLE, "group_members"),
+    _m("outreach.count", "outreach", {"outreach"}, "", ROWS, "outreach"),
+    _m("outreach.quantity", "outreach", {"outreach"}, "", "coalesce(quantity, 0)", "outreach"),
+    _m("outreach.minutes", "outreach", {"outreach"}, "", "coalesce(quantity, 0) * coalesce(minutes, 0)", "outreach"),
+    _m("outreach.attendees", "outreach", {"outreach"}, "", "coalesce(attendees, 0)", "outreach"),
 ])
-
-

@@ -94,3 +94,20 @@ def measure(points: int, work: Path, importing: int | None = None) -> dict:
             "first_bundle_per_s": first[1] / first[2], "last_bundle_per_s": last[1] / last[2],
             "district_register_mb": size / 2 ** 20,
             "district_form_median_s": statistics.median(times), "district_form_points": len(result.by_point)}
+
+
+def imported(points: int) -> Path:
+    """tests/bench/cache/district-N-v2/imported/: the district after importing every bundle once
+    (made the first time, ~15 min at 40 points), for measuring the office's forms and screens."""
+    source = _cached(points)
+    folder = source / "imported"
+    if (folder / "done").exists():
+        return folder / "district"
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(source / "district", folder / "district")
+    district = unlock(folder / "district", "admin", PASSPHRASE)
+    for path in sorted((source / "bundles").glob("*.tvb")):
+        merge.apply_import(district, merge.plan_import(district, path, path.name))
+    district.close()
+    (folder / "done").write_text("ok")
+    return folder / "district"

@@ -72,7 +72,10 @@ def _counts(root) -> dict:
     with unlock(root, "admin", PASSPHRASE) as register:
         return {"problems": integrity_problems(register.conn) + ([] if audit.verify(register.conn).ok else ["audit"]),
                 "contacts": register.db["contacts"].count,
-                "sent": [tuple(r) for r in register.conn.execute("SELECT seq, file_hash, file_name FROM bundles_sent")],
+                # A number still 'writing' (or superseded since) was committed before its file, by design
+                # (docs/bundle-format.md §9): only a bundle recorded as sent must exist.
+                "sent": [tuple(r) for r in register.conn.execute(
+                    "SELECT seq, file_hash, file_name FROM bundles_sent WHERE state = 'sent'")],
                 "backups": register.conn.execute(
                     "SELECT count(*) FROM audit_log WHERE action = 'backup.write'").fetchone()[0]}
 
