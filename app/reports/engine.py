@@ -232,8 +232,9 @@ def points(conn) -> list[str]:
     found = set()
     for table in ("clients", "contacts", "outreach", "groups"):
         found |= {row[0] for row in conn.execute(
-            f"WITH RECURSIVE o(code) AS (SELECT min(origin) FROM {table} WHERE deleted = 0"
-            f" UNION ALL SELECT (SELECT min(origin) FROM {table} WHERE origin > o.code AND deleted = 0)"
+            # "+deleted": else SQLite walks clients_sort (deleted, …) instead of the origin index.
+            f"WITH RECURSIVE o(code) AS (SELECT min(origin) FROM {table} WHERE +deleted = 0"
+            f" UNION ALL SELECT (SELECT min(origin) FROM {table} WHERE origin > o.code AND +deleted = 0)"
             " FROM o WHERE o.code IS NOT NULL) SELECT code FROM o WHERE code IS NOT NULL")}
     return sorted(found)
 

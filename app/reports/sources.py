@@ -51,12 +51,20 @@ SOURCES: dict[str, Source] = {
         FROM contacts t
         WHERE t.deleted = 0 AND t.kind IN ('group', 'community') AND t.contact_date BETWEEN :first AND :last{origin:t}""",
                        attached=False),
-    # Referrals that can count: made in the month, or made before it and pending or settled since.
+    # Referrals that can count: made in the month; made before it and still pending; made before it
+    # and settled since its first day. Three disjoint parts, so that each is read from an index.
     "referrals": Source("""
         SELECT r.id, r.origin, r.service, r.client_id, r.referred_date, r.outcome, r.outcome_date, r.amount
         FROM referrals r
-        WHERE r.deleted = 0 AND r.referred_date <= :last
-          AND (r.referred_date >= :first OR r.outcome = 'pending' OR r.outcome_date >= :first){origin:r}"""),
+        WHERE r.deleted = 0 AND r.referred_date BETWEEN :first AND :last{origin:r}
+        UNION ALL
+        SELECT r.id, r.origin, r.service, r.client_id, r.referred_date, r.outcome, r.outcome_date, r.amount
+        FROM referrals r
+        WHERE r.deleted = 0 AND r.outcome = 'pending' AND r.referred_date < :first{origin:r}
+        UNION ALL
+        SELECT r.id, r.origin, r.service, r.client_id, r.referred_date, r.outcome, r.outcome_date, r.amount
+        FROM referrals r
+        WHERE r.deleted = 0 AND r.outcome_date >= :first AND r.outcome != 'pending' AND r.referred_date < :first{origin:r}"""),
     "rehab": Source("""
         SELECT r.id, r.origin, r.client_id, r.registration_date, r.decision_date, r.start_date, r.outcome,
                r.outcome_date
