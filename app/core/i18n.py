@@ -69,3 +69,9 @@ def N_(message: str) -> Translatable:
 
 
 set_language(DEFAULT_LANGUAGE)
+
+
+def number(value: int) -> str:
+    """A count as people write it: 190.000 in Vietnamese, 190,000 in English."""
+    text = f"{value:,}"
+    return text if current_language() == "en" else text.replace(",", ".")

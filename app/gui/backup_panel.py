@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.core.clock import local_datetime_text, parse_stamp
 from app.core.i18n import _
+from app.core.progress import Cancelled, Progress
 from app.gui.errors import show_error
 from app.gui.session import Session
 from app.core.roles import Permission
@@ -136,15 +137,17 @@ class BackupPanel(QWidget):
 
     def back_up_now(self) -> None:
         self.now.setEnabled(False)
-        self.session.run(backup.backup_now, self._done, self._failed,
-                         progress_parent=self, label=_("Backing up…"))
+        counts = Progress()
+        self.session.run(lambda register: backup.backup_now(register, progress=counts), self._done, self._failed,
+                         progress_parent=self, label=_("Backing up…"), counts=counts)
 
     def _save_to(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
             self, _("Save a backup"), str(Path.home() / "tuvan-sao-luu.tvbak"), _("Tư Vấn backup (*.tvbak)"))
         if path:
-            self.session.run(lambda reg: (backup.write_backup(reg, Path(path)), Path(path))[1],
-                             self._done, self._failed, progress_parent=self, label=_("Backing up…"))
+            counts = Progress()
+            self.session.run(lambda reg: (backup.write_backup(reg, Path(path), progress=counts), Path(path))[1],
+                             self._done, self._failed, progress_parent=self, label=_("Backing up…"), counts=counts)
 
     def _done(self, path: Path) -> None:
         self.now.setEnabled(True)
@@ -153,4 +156,6 @@ class BackupPanel(QWidget):
 
     def _failed(self, error: BaseException) -> None:
         self.now.setEnabled(True)
+        if isinstance(error, Cancelled):
+            return  # the person stopped it: no backup file was left behind, nothing to report
         show_error(self, error)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.core.errors import RegisterInWindow
 from app.core.i18n import _, current_language, set_language
+from app.core.progress import Progress
 from app.gui.activities_view import ActivitiesView
 from app.gui.errors import show_error
 from app.gui.idle import IdleWatcher
@@ -173,8 +174,10 @@ class AppController(QObject):
 
     def back_up(self) -> None:
         if self.session is not None:
-            self.session.run(backup.backup_now, lambda path: self.session and self.session.publish({"backups": True}),
-                             progress_parent=self.window)
+            counts = Progress()
+            self.session.run(lambda register: backup.backup_now(register, progress=counts),
+                             lambda path: self.session and self.session.publish({"backups": True}),
+                             progress_parent=self.window, label=_("Backing up…"), counts=counts)
 
     def _restore_into(self, root) -> None:
         try:

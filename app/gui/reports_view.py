@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.core.clock import local_datetime_text, parse_stamp, today
 from app.core.i18n import N_, _, ngettext
+from app.core.progress import Cancelled, Progress
 from app.core.roles import Permission
 from app.core.unit import RegisterRole
 from app.core.vocab import METHADONE_STATUSES, OUTREACH_KINDS, REHAB_OUTCOMES, REFERRAL_OUTCOMES
@@ -82,8 +83,8 @@ class Shown:
     frozen: bool  # the numbers are the ones frozen when the month was closed
 
 
-def load_report(register, month: Month) -> Shown:
-    report = monthly_report(register, month)
+def load_report(register, month: Month, progress: Progress | None = None) -> Shown:
+    report = monthly_report(register, month, progress=progress)
     frozen = report.closure is not None and closing.closed(register.conn, month, report.form)[1] is not None
     return Shown(report, frozen)
 
@@ -424,13 +425,23 @@ class ReportsView(QWidget):
         self._generation += 1
         generation, month = self._generation, self.month
         self._enable_actions(False)
-        self.session.run(lambda register: load_report(register, month), lambda shown: self._show(generation, shown),
-                         lambda error: self._failed(generation, error),
-                         progress_parent=self, label=_("Counting the numbers of the form…"))
+        counts = Progress()
+        self.session.run(lambda register: load_report(register, month, counts),
+                         lambda shown: self._show(generation, shown), lambda error: self._failed(generation, error),
+                         progress_parent=self, label=_("Counting the numbers of the form…"), counts=counts)
 
     def _failed(self, generation: int, error: BaseException) -> None:
-        if generation == self._generation:
-            show_error(self, error)
+        if generation != self._generation:
+            return
+        if isinstance(error, Cancelled):
+            # No numbers rather than another month's: printing stays off until the month is counted.
+            self.shown = None
+            self._fill_table()
+            self.amendments_box.setVisible(False)
+            self.status.setText("")
+            self.title.setText(_("Counting stopped. Choose the month again to count its form."))
+            return
+        show_error(self, error)
 
     def _show(self, generation: int, shown: Shown) -> None:
         if generation != self._generation:

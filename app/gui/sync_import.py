@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import UserError
+from app.core.progress import Cancelled, Progress
 from app.core.i18n import _, ngettext
 from app.core.roles import Permission
 from app.gui.errors import show_error
@@ -75,19 +76,39 @@ IMPORTABLE = {"new", "fork_acknowledged"}
 TO_DO = IMPORTABLE | {"fork"}        # an unacknowledged fork is "done" by recording its alarm
 
 
-def check_files(register, paths: list[str]) -> list[Checked]:
+def _sizes(paths: list[str]) -> dict[str, int]:
+    """Each file's share of a progress bar: its size (a file that cannot be read still counts 1)."""
+    sizes = {}
+    for path in paths:
+        try:
+            sizes[path] = max(1, Path(path).stat().st_size)
+        except OSError:
+            sizes[path] = 1
+    return sizes
+
+
+def check_files(register, paths: list[str], progress: Progress | None = None) -> list[Checked]:
     checked: list[Checked] = []
     seen: dict[str, str] = {}
-    for path in paths:
+    sizes = _sizes(paths)
+    if progress is not None:
+        progress.expect(sum(sizes.values()))
+    for number_, path in enumerate(paths, 1):
         item = Checked(path)
+        part = progress.part(sizes[path], _file_step(number_, len(paths), item.name)) if progress else None
         try:
             readable(path)
             # Read from the file as it is decrypted: a bundle of any size takes a few megabytes.
-            item.plan = merge.plan_import(register, Path(path), item.name)
+            item.plan = merge.plan_import(register, Path(path), item.name, part)
+        except Cancelled:
+            raise
         except UserError as error:   # a refused file is listed with its reason; the others are still checked
             item.error = error.message
             checked.append(item)
             continue
+        finally:
+            if part is not None and not part.cancelled:
+                part.finish()
         if item.plan.file_hash in seen:
             item.duplicate_of = seen[item.plan.file_hash]
         else:
@@ -106,18 +127,27 @@ class Outcome:
     tables: set[str] = field(default_factory=set)
 
 
-def _apply(register, item: Checked, accept_fork: bool) -> Outcome:
+def _file_step(n: int, total: int, name: str) -> str:
+    return _("File {n}/{total}: {name}").format(n=n, total=total, name=name)
+
+
+def _apply(register, item: Checked, accept_fork: bool, part=None) -> Outcome:
     status = item.plan.status
+    # The file is checked again (two reads) and then written (one): its bar in three thirds.
+    checking = part.part(part.weight * 2 // 3) if part is not None else None
+    writing = part.part(part.weight - part.weight * 2 // 3) if part is not None else None
     try:
-        plan = merge.plan_import(register, Path(item.path), item.name)
+        plan = merge.plan_import(register, Path(item.path), item.name, checking)
         status = plan.status
         if plan.file_hash != item.plan.file_hash:
             raise merge.BundleRejected(file=item.name, reason=_("the file changed after the check"))
         if status == "fork" and not accept_fork:
             accept_fork = overview.fork_state(register.conn, plan.sender_code, plan.seq, plan.file_hash) \
                 == "acknowledged"
-        result = merge.apply_import(register, plan, accept_fork=accept_fork)
+        result = merge.apply_import(register, plan, accept_fork=accept_fork, progress=writing)
         item.plan = plan   # what was done, records the register's rules refused while writing included
+    except Cancelled:
+        raise
     except merge.BundleRejected as error:
         # apply_import refuses an unacknowledged fork after recording its alarm.
         return Outcome(item, "fork_alarm" if status == "fork" and not accept_fork else "failed", error.message)
@@ -128,11 +158,27 @@ def _apply(register, item: Checked, accept_fork: bool) -> Outcome:
     return Outcome(item, "imported", tables={t for t, c in plan.counts.items() if c.new or c.updated})
 
 
-def import_checked(register, items: list[Checked]) -> list[Outcome]:
-    """Apply every file that has something to do, in bundle order (order does not change the result)."""
+def import_checked(register, items: list[Checked], progress: Progress | None = None) -> list[Outcome]:
+    """Apply every file that has something to do, in bundle order (order does not change the result).
+
+    Each file is imported whole or not at all; a cancel stops before the next file, or rolls back
+    the file being written, and the outcomes say which files were imported before it."""
     todo = sorted((i for i in items if i.status in TO_DO | {"already_imported"}),
                   key=lambda i: (i.plan.sender_code, i.plan.seq))
-    return [_apply(register, item, accept_fork=False) for item in todo]
+    records = {item.path: max(1, merge.records_in(item.plan)) for item in todo}
+    if progress is not None:
+        progress.expect(sum(records.values()))
+    outcomes = []
+    for n, item in enumerate(todo, 1):
+        part = progress.part(records[item.path], _file_step(n, len(todo), item.name)) if progress else None
+        try:
+            outcomes.append(_apply(register, item, accept_fork=False, part=part))
+        except Cancelled:
+            outcomes += [Outcome(rest, "cancelled") for rest in todo[n - 1:]]
+            break
+        if part is not None:
+            part.finish()
+    return outcomes
 
 
 def acknowledge_and_import(register, items: list[Checked]) -> list[Outcome]:
@@ -192,6 +238,9 @@ def outcome_text(outcome: Outcome) -> str:
     if outcome.kind == "fork_alarm":
         return head + " — " + _("NOT imported: fork alarm. Ask the point whether it restored an old backup "
                                 "or whether its key may have been copied.")
+    if outcome.kind == "cancelled":
+        return head + " — " + _("not imported: you cancelled before it was done. Nothing of it was saved; "
+                                "import it again when you are ready.")
     return head + " — " + outcome.message
 
 
@@ -281,8 +330,9 @@ class ImportWizard(QDialog):
         if not paths:
             return
         self.check_button.setEnabled(False)
-        run(self, self.session, lambda register: check_files(register, paths), self._checked, self._check_failed,
-            progress_parent=self, label=_("Checking the bundles…"))
+        counts = Progress()
+        run(self, self.session, lambda register: check_files(register, paths, counts), self._checked,
+            self._check_failed, progress_parent=self, label=_("Checking the bundles…"), counts=counts)
 
     def _check_failed(self, error: BaseException) -> None:
         self.check_button.setEnabled(True)
@@ -443,8 +493,9 @@ class ImportWizard(QDialog):
         items = list(self.checked)
         self.import_button.setEnabled(False)
         self.back_button.setEnabled(False)
-        run(self, self.session, lambda register: import_checked(register, items), self._imported, self._import_failed,
-            progress_parent=self, label=_("Importing the bundles…"))
+        counts = Progress(noun=_("records"))
+        run(self, self.session, lambda register: import_checked(register, items, counts), self._imported,
+            self._import_failed, progress_parent=self, label=_("Importing the bundles…"), counts=counts)
 
     def _import_failed(self, error: BaseException) -> None:
         self.back_button.setEnabled(True)
@@ -456,18 +507,20 @@ class ImportWizard(QDialog):
         # After "acknowledge and import" the new outcomes replace those of the same files.
         self.outcomes = [o for o in self.outcomes if all(n.item is not o.item for n in outcomes)] + outcomes
         self.results.clear()
-        colours = {"imported": OK_COLOUR, "fork_alarm": ALARM_COLOUR, "failed": ALARM_COLOUR}
+        colours = {"imported": OK_COLOUR, "fork_alarm": ALARM_COLOUR, "failed": ALARM_COLOUR, "cancelled": GAP_COLOUR}
         for outcome in self.outcomes:
             entry = QListWidgetItem(outcome_text(outcome))
             if outcome.kind in colours:
                 entry.setForeground(QColor(colours[outcome.kind]))
             self.results.addItem(entry)
         count = {kind: sum(1 for o in self.outcomes if o.kind == kind)
-                 for kind in ("imported", "already_imported", "fork_alarm", "failed")}
-        self.result_summary.setText(_("{imported} bundles imported, {already} already imported, {alarms} fork "
-                                      "alarms, {failed} not imported.").format(
-            imported=count["imported"], already=count["already_imported"], alarms=count["fork_alarm"],
-            failed=count["failed"]))
+                 for kind in ("imported", "already_imported", "fork_alarm", "failed", "cancelled")}
+        summary = _("{imported} bundles imported, {already} already imported, {alarms} fork alarms, {failed} not "
+                    "imported.").format(imported=count["imported"], already=count["already_imported"],
+                                        alarms=count["fork_alarm"], failed=count["failed"] + count["cancelled"])
+        if count["cancelled"]:
+            summary += " " + _("You cancelled: {n} bundles were left as they were.").format(n=count["cancelled"])
+        self.result_summary.setText(summary)
         forks = count["fork_alarm"] > 0
         self.acknowledge_button.setVisible(forks and self.session.can(Permission.MANAGE_SETTINGS))
         self._go(2)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.i18n import _
+from app.core.progress import Cancelled, Progress
 from app.gui.errors import message_for
 from app.gui.session import Session
 from app.gui.sync_common import ALARM_COLOUR, OK_COLOUR, NumbersModel, day, fit_rows, number, read_bytes, \
@@ -232,9 +233,10 @@ class PointPanel(QWidget):
         _say(self.result, "")
         self.open_folder.hide()
         self.export_button.setEnabled(False)
-        run(self, self.session, lambda register: export.export_bundles(register, Path(folder)),
+        counts = Progress(noun=_("changes"))
+        run(self, self.session, lambda register: export.export_bundles(register, Path(folder), counts),
             lambda made: self._exported(folder, made), self._export_failed,
-            progress_parent=self, label=_("Writing the bundle…"))
+            progress_parent=self, label=_("Writing the bundle…"), counts=counts)
 
     def _can_export(self) -> None:
         self.export_button.setEnabled(bool(self.outbox and self.outbox.offices))
@@ -254,6 +256,9 @@ class PointPanel(QWidget):
         self._can_export()
         if isinstance(error, export.NothingToExport):
             _say(self.result, message_for(error))  # not a fault: everything was acknowledged
+        elif isinstance(error, Cancelled):
+            _say(self.result, _("Export stopped. Bundles already written are whole and recorded; the other "
+                                "changes go in the next export."))
         else:
             set_error(self.error, message_for(error))
 

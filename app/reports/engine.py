@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.core.progress import Progress, interrupting
 from app.reports.form_file import FormFile
 from app.reports.metrics import INDIVIDUAL, PEOPLE, REGISTRY, ROWS, FILTER_COLUMNS, Metric, Ref
 from app.reports.period import Month
@@ -213,15 +214,22 @@ def _month(month: Month, origin: str | None) -> dict:
 
 # --- counting -------------------------------------------------------------------------------
 
-def compute(conn, form: FormFile, month: Month, origin: str | None = None) -> FormResult:
-    """Every cell of `form` for `month`, counted from the records (of one point if `origin`)."""
+def compute(conn, form: FormFile, month: Month, origin: str | None = None,
+            progress: Progress | None = None) -> FormResult:
+    """Every cell of `form` for `month`, counted from the records (of one point if `origin`).
+    `progress` counts the sources done and may cancel (the statement running stops)."""
     check_catalog_codes(conn, form)
     plan = _Plan.of(form)
     found: dict[Measure, int] = {}
-    for source, measures in plan.by_source.items():
-        query = _SourceQuery(source, measures, one_point=origin is not None, by_origin=False)
-        for _origin, numbers in query.read(conn, month, origin):
-            found.update(numbers)
+    if progress is not None:
+        progress.expect(len(plan.by_source))
+    with interrupting(conn, progress):
+        for source, measures in plan.by_source.items():
+            query = _SourceQuery(source, measures, one_point=origin is not None, by_origin=False)
+            for _origin, numbers in query.read(conn, month, origin):
+                found.update(numbers)
+            if progress is not None:
+                progress.add(1)
     return FormResult(form, month, origin, plan.values(found, form))
 
 
@@ -239,7 +247,7 @@ def points(conn) -> list[str]:
     return sorted(found)
 
 
-def compute_district(conn, form: FormFile, month: Month) -> FormResult:
+def compute_district(conn, form: FormFile, month: Month, progress: Progress | None = None) -> FormResult:
     """The total computed from all merged records, and the same form for each point.
 
     One statement per source gives every point's numbers and the total (distinct people counted
@@ -248,12 +256,18 @@ def compute_district(conn, form: FormFile, month: Month) -> FormResult:
     plan = _Plan.of(form)
     per_point: dict[str, dict[Measure, int]] = {origin: {} for origin in points(conn)}
     total: dict[Measure, int] = {}
-    for source, measures in plan.by_source.items():
-        for origin, numbers in _SourceQuery(source, measures, one_point=False, by_origin=True).read(conn, month, None):
-            if origin is None:
-                total.update(numbers)
-            elif origin in per_point:
-                per_point[origin].update(numbers)
+    if progress is not None:
+        progress.expect(len(plan.by_source))
+    with interrupting(conn, progress):
+        for source, measures in plan.by_source.items():
+            query = _SourceQuery(source, measures, one_point=False, by_origin=True)
+            for origin, numbers in query.read(conn, month, None):
+                if origin is None:
+                    total.update(numbers)
+                elif origin in per_point:
+                    per_point[origin].update(numbers)
+            if progress is not None:
+                progress.add(1)
     return FormResult(form, month, None, plan.values(total, form),
                       {origin: plan.values(found, form) for origin, found in per_point.items()})
 

@@ -82,11 +82,12 @@ def choose_form(register, toml_text: str, file_name: str = "report_form") -> For
     return form
 
 
-def current_numbers(conn, form: FormFile, month: Month, district: bool) -> FormResult:
-    return compute_district(conn, form, month) if district else compute(conn, form, month)
+def current_numbers(conn, form: FormFile, month: Month, district: bool, progress=None) -> FormResult:
+    return compute_district(conn, form, month, progress) if district else compute(conn, form, month, progress=progress)
 
 
-def monthly_report(register, month: Month, form: FormFile | None = None) -> MonthlyReport:
+def monthly_report(register, month: Month, form: FormFile | None = None, progress=None) -> MonthlyReport:
+    """The month's form as it prints; `progress` (app.core.progress) shows the counting and may cancel it."""
     from app.reports import closing
 
     conn = register.conn
@@ -98,7 +99,7 @@ def monthly_report(register, month: Month, form: FormFile | None = None) -> Mont
         # A closed month prints as it was closed: its numbers and the amendments it reported then.
         result, amendments = frozen, closing.frozen_amendments(conn, month)
     else:
-        result, amendments = current_numbers(conn, form, month, district), None
+        result, amendments = current_numbers(conn, form, month, district, progress), None
     return MonthlyReport(
         result=result,
         unit=unit,

@@ -49,7 +49,24 @@ class BackupManifest:
     reason: str
 
 
-def _snapshot(conn, data_key: bytes, slots_path: Path, register_id: str, out: Path, reason: str) -> BackupManifest:
+def _copy_pages(conn, target, progress) -> None:
+    """The online backup a thousand pages at a time; `progress` counts pages (the copy is half the
+    work, checking and packing the other half) and may stop it between two steps."""
+    if progress is None:
+        conn.backup(target)
+        return
+
+    def copied(_status, remaining: int, total: int) -> None:
+        progress.expect(2 * total)
+        progress.add(total - remaining - copied.done)
+        copied.done = total - remaining
+
+    copied.done = 0
+    conn.backup(target, pages=1024, progress=copied)
+
+
+def _snapshot(conn, data_key: bytes, slots_path: Path, register_id: str, out: Path, reason: str,
+              progress=None) -> BackupManifest:
     out = Path(out).absolute()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -60,7 +77,7 @@ def _snapshot(conn, data_key: bytes, slots_path: Path, register_id: str, out: Pa
         try:
             target = open_keyed(staging, data_key, create=True)
             try:
-                conn.backup(target)
+                _copy_pages(conn, target, progress)
                 problems = integrity_problems(target)
                 if problems:
                     raise BackupInvalid(path=str(out), detail="; ".join(problems[:3]))
@@ -79,6 +96,8 @@ def _snapshot(conn, data_key: bytes, slots_path: Path, register_id: str, out: Pa
             program_version=__version__,
             reason=reason,
         )
+        if progress is not None:
+            progress.check()  # the last moment to stop: nothing has been written under the backup's name
         with atomic_writer(out) as handle:
             with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive:
                 archive.writestr(MANIFEST, json.dumps(manifest.__dict__, indent=1))
@@ -90,12 +109,14 @@ def _snapshot(conn, data_key: bytes, slots_path: Path, register_id: str, out: Pa
     return manifest
 
 
-def write_backup(register, out: Path, reason: str = "manual", *, by_schedule: bool = False) -> BackupManifest:
-    """Write a backup of the open register to `out` (scheduled backups run for any signed-in user)."""
+def write_backup(register, out: Path, reason: str = "manual", *, by_schedule: bool = False,
+                 progress=None) -> BackupManifest:
+    """Write a backup of the open register to `out` (scheduled backups run for any signed-in user).
+    `progress` (app.core.progress) shows the copy and may cancel it: then no file is left at `out`."""
     if not by_schedule:
         register.require(Permission.BACKUP)
     manifest = _snapshot(register.conn, register.data_key, register.paths.slots,
-                         register.register_id, out, reason)
+                         register.register_id, out, reason, progress)
     with register.transaction():
         register.audit("backup.write", "register", register.register_id, {"reason": reason})
     return manifest
@@ -114,10 +135,10 @@ def rotate(folder: Path, keep: int) -> list[Path]:
     return removed
 
 
-def backup_now(register, reason: str = "manual") -> Path:
+def backup_now(register, reason: str = "manual", progress=None) -> Path:
     """A rotated backup in the register's own backups folder."""
     out = register.paths.backups / _stamped_name(reason)
-    write_backup(register, out, reason)
+    write_backup(register, out, reason, progress=progress)
     rotate(register.paths.backups, register_settings.get(register.conn, "backups_kept"))
     return out
 

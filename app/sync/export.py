@@ -22,6 +22,7 @@ from app import __version__
 from app.core.clock import utc_stamp
 from app.core.errors import UserError
 from app.core.i18n import N_
+from app.core.progress import Progress
 from app.core.roles import Permission
 from app.store.files import write_atomic
 from app.store.records import SYNCED_TABLES
@@ -104,8 +105,12 @@ def _full(part: DocumentPart) -> bool:
     return part.estimate() >= SPLIT_BYTES or part.raw >= MAX_RAW
 
 
-def export_bundles(register, out: Path) -> list[ExportedBundle]:
-    """Write the bundle(s) to `out` (a folder, or a file name for the first bundle)."""
+def export_bundles(register, out: Path, progress: Progress | None = None) -> list[ExportedBundle]:
+    """Write the bundle(s) to `out` (a folder, or a file name for the first bundle).
+
+    `progress` counts the changes read (records sent, and changes of records already counted) and
+    may cancel between records: bundles already written stay whole and recorded, the rest of the
+    changes go in the next export."""
     register.require(Permission.CASE_WORK)
     conn = register.conn
     recipients = identity.receiving_offices(conn)
@@ -120,6 +125,9 @@ def export_bundles(register, out: Path) -> list[ExportedBundle]:
     if first_record is None:
         raise NothingToExport(n=after)
     last = conn.execute("SELECT coalesce(max(change_no), 0) FROM change_log").fetchone()[0]
+    if progress is not None:
+        progress.expect(conn.execute("SELECT count(*) FROM change_log WHERE change_no > ?", (after,)).fetchone()[0])
+        counted = after
     previous = conn.execute("SELECT seq, file_hash FROM bundles_sent ORDER BY seq DESC LIMIT 1").fetchone()
     writer = _Writer(register, Path(out), keys, recipients, identity.latest_key_change(conn), unconfirmed(conn),
                      previous, after + 1)
@@ -130,9 +138,16 @@ def export_bundles(register, out: Path) -> list[ExportedBundle]:
     part = DocumentPart(columns_of)
     for number, (change_no, table, row) in enumerate(itertools.chain([first_record], stream)):
         # Cut before adding, so the last part is never empty and ends at the newest change number.
-        if number % 64 == 0 and part.records and _full(part):
-            writer.write(part, head, part.last_change)
-            part = DocumentPart(columns_of)
+        if number % 64 == 0:
+            if progress is not None:
+                # Changes between two records were of records sent once, with their latest state.
+                done = conn.execute("SELECT count(*) FROM change_log WHERE change_no > ? AND change_no <= ?",
+                                    (counted, change_no)).fetchone()[0]
+                counted = change_no
+                progress.add(done)
+            if part.records and _full(part):
+                writer.write(part, head, part.last_change)
+                part = DocumentPart(columns_of)
         part.add(change_no, table, row)
     writer.write(part, head, last)
     return writer.exported

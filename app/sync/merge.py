@@ -23,6 +23,7 @@ from pathlib import Path
 
 from app.core.clock import utc_stamp
 from app.core.i18n import N_, _
+from app.core.progress import Part, Progress, interrupting
 from app.core.roles import Permission
 from app.store.records import SYNCED_TABLES
 from app.sync import chain, container, document_reader, identity, payload, quarantine, record_pass, relay
@@ -197,10 +198,26 @@ def _same_as_signed(box: container.Container):
         raise payload.PayloadError("the file changed after it was checked")
 
 
-def _pass(plan: ImportPlan, work):
+def _counted(events, progress: Progress | Part):
+    """The events, adding each batch's records to `progress` once the batch is done (and stopping
+    there on a cancel: the caller's transaction rolls back)."""
+    for event in events:
+        yield event
+        if event[0] == "rows":
+            progress.add(len(event[3]))
+
+
+def records_in(plan: ImportPlan) -> int:
+    """The records the bundle says it holds (for a progress bar: each pass over it reads them once)."""
+    counts = plan.header.get("counts")
+    return sum(n for n in counts.values() if isinstance(n, int)) if isinstance(counts, dict) else 0
+
+
+def _pass(plan: ImportPlan, work, progress: Progress | Part | None = None):
     """Run `work(events)` over a fresh read of the payload; damage found on the way rejects the bundle."""
     try:
-        return work(_events(plan))
+        events = _events(plan)
+        return work(_counted(events, progress) if progress is not None else events)
     except (payload.PayloadError, document_reader.DocumentError, OSError):
         raise _reject(plan.file, N_("its contents do not decrypt or are damaged")) from None
     except record_pass.TooManyRecords:
@@ -222,10 +239,14 @@ def _origins(conn, sender: identity.Identity) -> tuple[set[str], str | None]:
     return {sender.unit_code} | relay.relayed_by(conn, sender.unit_code), sender.unit_code
 
 
-def plan_import(register, data: bytes | Path, file: str) -> ImportPlan:
+PASSES_PLAN = 2   # a dry run reads the records twice (arriving origins, then every check)
+
+
+def plan_import(register, data: bytes | Path, file: str, progress: Progress | Part | None = None) -> ImportPlan:
     """Verify, decrypt and compare a bundle with the register: the dry run. Writes nothing.
 
-    `data` is the file's bytes or its path (a path keeps memory flat for any size)."""
+    `data` is the file's bytes or its path (a path keeps memory flat for any size). `progress`
+    counts each record once per pass (PASSES_PLAN) and may cancel."""
     register.require(Permission.CASE_WORK)
     conn = register.conn
     box = _container(data, file)
@@ -241,18 +262,21 @@ def plan_import(register, data: bytes | Path, file: str) -> ImportPlan:
     key = _payload_key(conn, header, file)
     plan = ImportPlan(file, header, sender, box.file_hash, _status(conn, sender.unit_code, header["seq"], box.file_hash),
                       key_change=key_change, box=box, payload_key=key)
-    _scan(register, plan)
-    outcome = _pass(plan, lambda events: _checker(register, plan, write=False).run(events))
+    if progress is not None:
+        progress.expect(records_in(plan) * PASSES_PLAN)
+    with interrupting(conn, progress):
+        _scan(register, plan, progress)
+        outcome = _pass(plan, lambda events: _checker(register, plan, write=False).run(events), progress)
     plan.counts, plan.refused, plan.duplicates = outcome.counts, outcome.refused, outcome.duplicates
     return plan
 
 
-def _scan(register, plan: ImportPlan) -> None:
+def _scan(register, plan: ImportPlan, progress: Progress | Part | None = None) -> None:
     """Pass 1: the head must match the header; note arriving origins for the reference checks."""
     conn = register.conn
     head, tables_ok = _pass(plan, lambda events: record_pass.scan(conn, events, _columns(conn),
                                                                   _origins(conn, plan.sender), MAX_RECORDS,
-                                                                  plan.file_hash))
+                                                                  plan.file_hash), progress)
     if (head.get("format") != "tuvan-records" or head.get("sender") != plan.sender_code
             or head.get("seq") != plan.seq or not tables_ok):
         raise _reject(plan.file, N_("its contents do not match its header"))
@@ -275,10 +299,12 @@ class ImportResult:
     message_key: str   # "imported" | "already_imported"
 
 
-def apply_import(register, plan: ImportPlan, *, accept_fork: bool = False) -> ImportResult:
+def apply_import(register, plan: ImportPlan, *, accept_fork: bool = False,
+                 progress: Progress | Part | None = None) -> ImportResult:
     """Apply a verified plan in one transaction (version-wins upserts); refused records are held.
     The payload is read again and every check is made again while writing: `plan` then says what
-    was done."""
+    was done. `progress` counts each record once (twice when the dry run's scan must be made
+    again); a cancel rolls the whole bundle back."""
     if plan.status == "already_imported":
         return ImportResult(plan, False, "already_imported")
     if plan.status == "fork" and not accept_fork:
@@ -286,20 +312,22 @@ def apply_import(register, plan: ImportPlan, *, accept_fork: bool = False) -> Im
         raise _reject(plan.file, _("bundle {seq} from {point} was already imported with different contents (a "
                                    "restored backup or a copied key?). The alarm is on the Sync screen; "
                                    "acknowledge it to import anyway").format(seq=plan.seq, point=plan.sender_code))
-    max_version = _apply(register, plan)
+    max_version = _apply(register, plan, progress)
     register.clock.observe(max_version)
     return ImportResult(plan, True, "imported")
 
 
-def _apply(register, plan: ImportPlan) -> int:
+def _apply(register, plan: ImportPlan, progress: Progress | Part | None) -> int:
     """Write the bundle in one transaction; the highest version written."""
     conn = register.conn
-    with register.transaction():
+    if progress is not None:
+        progress.expect(records_in(plan) * (1 if record_pass.scanned(conn, plan.file_hash) else 2))
+    with register.transaction(), interrupting(conn, progress):
         if plan.key_change:
             identity.follow_key_change(register, plan.key_change)
         if not record_pass.scanned(conn, plan.file_hash):   # another file was checked since its dry run
-            _scan(register, plan)
-        outcome = _pass(plan, lambda events: _checker(register, plan, write=True).run(events))
+            _scan(register, plan, progress)
+        outcome = _pass(plan, lambda events: _checker(register, plan, write=True).run(events), progress)
         plan.counts, plan.refused = outcome.counts, outcome.refused
         if plan.unit_name:
             conn.execute("UPDATE trusted_keys SET unit_name = ? WHERE unit_code = ? AND active = 1",

@@ -95,7 +95,7 @@ def _day_between(rng: random.Random, first: date, last: date) -> str:
 
 def insert_busy_point(register, *, clients: int = BUSY["clients"], contacts: int = BUSY["contacts"],
                       referrals: int = BUSY["referrals"], years: int = BUSY["years"], seed: int = 8,
-                      until: date | None = None) -> dict[str, int]:
+                      until: date | None = None, outreach: int | None = None) -> dict[str, int]:
     """A point that has worked `years` years: clients with their group history (some changed group,
     some closed), contacts of every kind (group sessions with participants, community sessions with
     attendee counts), referrals with outcomes, and some outreach. Dates are spread evenly up to `until`."""
@@ -141,7 +141,7 @@ def insert_busy_point(register, *, clients: int = BUSY["clients"], contacts: int
         referral_rows.append({**_synced(register, stamp), "client_id": client_id, "service": service,
                               "referred_date": made.isoformat(), "outcome": outcome, "outcome_date": outcome_date,
                               "amount": 30_000_000 if service == "loan" and outcome == "completed" else None})
-    for _ in range(years * 120):
+    for _ in range(years * 120 if outreach is None else outreach):
         kind = rng.choice(["broadcast", "leaflets", "board", "loudspeaker", "school", "community_meeting"])
         outreach_rows.append({**_synced(register, stamp), "kind": kind,
                               "activity_date": _day_between(rng, start, until),

@@ -4,6 +4,7 @@ Prints a table and writes tests/bench/results/bench-<date>.json.
     make bench          (or: .venv/bin/python tests/bench/run.py)
     .venv/bin/python tests/bench/run.py district [N [K]]   K of N busy points' bundles into a district (long)
     .venv/bin/python tests/bench/run.py indicators         the busy point's indicators, probe, PDF only
+    .venv/bin/python tests/bench/run.py province [N]       the province reference (300 points; long the first time)
 """
 
 from __future__ import annotations
@@ -393,6 +394,15 @@ def main() -> int:
         print(json.dumps(found["district"], indent=1))
         shutil.rmtree(work, ignore_errors=True)
         return _write(found, f"-district-{importing}-of-{points}")
+    if sys.argv[1:2] == ["province"]:
+        from tests.bench import province
+
+        points = int(sys.argv[2]) if len(sys.argv) > 2 else province.PROVINCE["points"]
+        found = {"date": date.today().isoformat(), "machine": _machine(), "python": platform.python_version(),
+                 "province": province.measure(points, work, reference.CACHE)}
+        print(json.dumps(found["province"], indent=1))
+        shutil.rmtree(work, ignore_errors=True)
+        return _write(found, f"-province-{points}")
     if sys.argv[1:2] == ["indicators"]:
         busy = reference.copy_of("busy-point", 8, reference.busy_point, work)
         indicators, pdf, checked = measure_busy_point(busy)

@@ -1,0 +1,128 @@
+"""Long work stops on Cancel and leaves nothing half-done: import, office form, export, backup.
+
+Each operation gets a Progress that asks to stop after its first report, as a person pressing
+Cancel would; the register must then be exactly as before, and the same work must still succeed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.progress import Cancelled, Progress
+from app.core.unit import make_unit
+from app.reports.engine import compute_district
+from app.reports.form_file import default_form
+from app.reports.period import Month
+from app.store import backup, demo
+from app.store.register import create_register
+from app.sync import export, identity, merge
+from tests.conftest import PASSPHRASE, PERSON
+
+
+class StopAfter(Progress):
+    """Presses Cancel after `reports` reports."""
+
+    def __init__(self, reports: int = 1) -> None:
+        super().__init__()
+        self.reports = reports
+        self.seen = []
+
+    def add(self, amount: int) -> None:
+        self.seen.append(amount)
+        if len(self.seen) >= self.reports:
+            self.cancel()
+        super().add(amount)
+
+
+def _register(tmp_path, role, code, clients=0):
+    register, _ = create_register(tmp_path / code, unit=make_unit(role, code, f"Đơn vị {code}"), admin_login="admin",
+                                  admin_full_name=PERSON, passphrase=PASSPHRASE)
+    if clients:
+        demo.fill(register, clients=clients, months=3, seed=5)
+    return register
+
+
+@pytest.fixture
+def pair(tmp_path):
+    office = _register(tmp_path, "district", "LX-CA")
+    point = _register(tmp_path, "point", "MYHOA-01", clients=40)
+    for a, b in ((point, office), (office, point)):
+        other = identity.own_identity(b)
+        identity.pin(a, other, other.confirmation)
+    yield office, point
+    office.close()
+    point.close()
+
+
+def _state(register) -> tuple:
+    conn = register.conn
+    return tuple(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                 for table in ("clients", "contacts", "change_log", "bundles_received", "bundles_sent", "quarantine"))
+
+
+def test_a_cancelled_import_writes_nothing_and_the_next_one_everything(pair, tmp_path):
+    office, point = pair
+    bundle = export.export_bundles(point, tmp_path / "usb")[0].path
+    plan = merge.plan_import(office, bundle, bundle.name)
+    before = _state(office)
+    with pytest.raises(Cancelled):
+        merge.apply_import(office, plan, progress=StopAfter(1))
+    assert _state(office) == before
+    counts = Progress()
+    merge.apply_import(office, merge.plan_import(office, bundle, bundle.name), progress=counts)
+    assert office.conn.execute("SELECT count(*) FROM clients").fetchone()[0] == 40
+    snapshot = counts.snapshot()
+    assert snapshot.total == merge.records_in(plan) and snapshot.done == snapshot.total
+
+
+def test_a_cancelled_dry_run_can_be_checked_again(pair, tmp_path):
+    office, point = pair
+    bundle = export.export_bundles(point, tmp_path / "usb")[0].path
+    with pytest.raises(Cancelled):
+        merge.plan_import(office, bundle, bundle.name, StopAfter(1))
+    plan = merge.plan_import(office, bundle, bundle.name)
+    assert plan.totals().new == merge.records_in(plan)
+
+
+def test_a_cancelled_office_form_stops_even_inside_a_statement(pair, tmp_path):
+    office, point = pair
+    bundle = export.export_bundles(point, tmp_path / "usb")[0].path
+    merge.apply_import(office, merge.plan_import(office, bundle, bundle.name))
+    month = Month.of(__import__("datetime").date.today())
+    with pytest.raises(Cancelled):
+        compute_district(office.conn, default_form(), month, StopAfter(1))
+    stopped = Progress()
+    stopped.cancel()   # the SQLite progress handler interrupts the first statement
+    with pytest.raises(Cancelled):
+        compute_district(office.conn, default_form(), month, stopped)
+    counted = Progress()
+    result = compute_district(office.conn, default_form(), month, counted)
+    assert "MYHOA-01" in result.by_point and counted.snapshot().done == counted.snapshot().total > 5
+
+
+def test_a_cancelled_export_records_no_bundle(pair, tmp_path):
+    office, point = pair
+    before = _state(point)
+    with pytest.raises(Cancelled):
+        export.export_bundles(point, tmp_path / "usb", StopAfter(1))
+    assert _state(point) == before
+    assert not list((tmp_path / "usb").glob("*.tvb"))
+    counts = Progress()
+    made = export.export_bundles(point, tmp_path / "usb", counts)
+    assert len(made) == 1 and made[0].path.exists()
+    assert counts.snapshot().total > 100
+
+
+def test_a_cancelled_backup_leaves_no_file(pair, tmp_path):
+    _office, point = pair
+    out = tmp_path / "stick" / "sao-luu.tvbak"
+    out.parent.mkdir()
+    before = _state(point)
+    with pytest.raises(Cancelled):
+        backup.write_backup(point, out, progress=StopAfter(1))
+    assert not out.exists() and list(out.parent.iterdir()) == []
+    assert _state(point) == before
+    counts = Progress()
+    backup.write_backup(point, out, progress=counts)
+    assert backup.read_manifest(out).register_id == point.register_id
+    assert counts.snapshot().done >= counts.snapshot().total // 2 > 0
