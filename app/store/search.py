@@ -125,16 +125,25 @@ def hits_by_id(conn, ids: list[str]) -> list[ClientHit]:
 
 
 def reindex(conn, client_ids: list[str]) -> None:
-    """Recompute the sort key and search words of clients written by a merge."""
+    """Recompute the sort key and search words of clients written by a merge (as `index_client`
+    does for one client, with one statement of each kind per batch: an office imports 200,000)."""
     from app.core.text import sort_key
 
     for start in range(0, len(client_ids), 500):
         batch = client_ids[start:start + 500]
         cursor = conn.execute(f"SELECT * FROM clients WHERE id IN ({','.join('?' * len(batch))})", batch)
         names = [d[0] for d in cursor.description]
+        keys, words, gone, kept = [], [], [], []
         for values in cursor.fetchall():
             row = dict(zip(names, values))
             key = sort_key(row["full_name"] or row["alias"])
             if key != row["sort_key"]:
-                conn.execute("UPDATE clients SET sort_key = ? WHERE seq = ?", (key, row["seq"]))
-            index_client(conn, row["seq"], row)
+                keys.append((key, row["seq"]))
+            terms = terms_for(row)
+            if row.get("search_terms") != terms:
+                words.append((terms, row["seq"]))
+            (gone.append((row["seq"],)) if row.get("deleted") else kept.append((row["seq"], terms)))
+        conn.executemany("UPDATE clients SET sort_key = ? WHERE seq = ?", keys)
+        conn.executemany("UPDATE clients SET search_terms = ? WHERE seq = ?", words)
+        conn.executemany("DELETE FROM client_search WHERE rowid = ?", gone)
+        conn.executemany("INSERT OR REPLACE INTO client_search (rowid, terms) VALUES (?, ?)", kept)

@@ -140,6 +140,65 @@ def check_row(table: str, row: Any, columns: set[str], origins: set[str], relayi
     return None
 
 
+_PLAIN = {str, int, float, type(None)}
+
+
+def check_rows(table: str, columns: list[str], rows: list, table_columns: set[str], origins: set[str],
+               relaying: str | None = None) -> tuple[list, list[Refusal | None]]:
+    """`check_row` for a batch of rows sent as lists under `columns`, column by column: the records
+    (a list of the right width becomes a dict) and each one's refusal or None.
+
+    The checks run on whole columns at C speed (types, lengths, ranges); only a batch that fails one
+    of them is checked row by row with `check_row`, which then names the record and the reason. So
+    the answer is always check_row's; a clean batch (nearly all) costs a fraction of it."""
+    width = len(columns)
+    records = [dict(zip(columns, row)) if isinstance(row, list) and len(row) == width else row for row in rows]
+    if _clean(columns, rows, width, table_columns, origins):
+        return records, [None] * len(records)
+    return records, [check_row(table, row, table_columns, origins, relaying) for row in records]
+
+
+def _clean(columns: list[str], rows: list, width: int, table_columns: set[str], origins: set[str]) -> bool:
+    if not rows or set(columns) - table_columns or len(set(columns)) != width:
+        return False
+    if not all(type(row) is list and len(row) == width for row in rows):
+        return False
+    where = {name: n for n, name in enumerate(columns)}
+    if any(name not in where for name in ("id", "origin", "version", "updated_at", "deleted")):
+        return False
+    for n, name in enumerate(columns):
+        values = [row[n] for row in rows]
+        kinds = set(map(type, values))
+        if not kinds <= _PLAIN:
+            return False
+        if name == "id":
+            if kinds != {str} or not all(map(_ID.match, values)):
+                return False
+        elif name == "origin":
+            if kinds != {str} or not set(values) <= origins:
+                return False
+        elif name == "version":
+            if kinds != {int} or min(values) <= 0 or max(values) > MAX_VERSION:
+                return False
+        elif name == "deleted":
+            if not set(values) <= {0, 1} or not kinds <= {int}:
+                return False
+        if str in kinds:
+            texts = [v for v in values if type(v) is str]
+            if max(map(len, texts)) > MAX_TEXT:
+                return False
+            joined = "".join(texts)  # one pass in C; a lone surrogate anywhere makes it unencodable
+            if not joined.isascii() and not _encodable(joined):
+                return False
+        if int in kinds:
+            numbers = [v for v in values if type(v) is int]
+            if min(numbers) < -MAX_INTEGER - 1 or max(numbers) > MAX_INTEGER:
+                return False
+        if float in kinds and not all(math.isfinite(v) for v in values if type(v) is float):
+            return False
+    return True
+
+
 def _encodable(text: str) -> bool:
     """False for text with lone surrogates (JSON allows \\ud800; UTF-8 and SQLite do not)."""
     try:
@@ -155,13 +214,13 @@ def references(table: str, row: dict) -> list[tuple[str, str, str]]:
             if isinstance(row.get(column), str) and row[column]]
 
 
-def check_references(table: str, row: dict, owner_of, allowed_extra: set[str]) -> Refusal | None:
+def check_references(table: str, row: dict, owner_of, allowed_extra: set[str], named=None) -> Refusal | None:
     """Origin is law: a record may name only records of its own origin (or of the receiving office).
 
     `owner_of(table, id)` is the origin of a record known here or arriving in the same bundle,
     None if unknown (not yet arrived: a reference cannot be judged before its record exists).
     """
-    for column, target, target_id in references(table, row):
+    for column, target, target_id in (references(table, row) if named is None else named):
         owner = owner_of(target, target_id)
         if owner is not None and owner != row["origin"] and owner not in allowed_extra:
             return refusal(table, row, FOREIGN_REFERENCE, column, origin=shown(owner, 30), table=target,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from app.store import search
 from app.store.connection import sqlcipher
@@ -26,7 +27,7 @@ from app.sync.record_checks import (
     OTHER_OWNER,
     Refusal,
     check_references,
-    check_row,
+    check_rows,
     references,
     refusal,
     schema_refusal,
@@ -75,11 +76,6 @@ def _existing(conn, table: str, ids: list[str]) -> dict[str, tuple[int, str]]:
     return found
 
 
-def _records(columns: list[str], rows: list) -> list:
-    width = len(columns)
-    return [dict(zip(columns, row)) if isinstance(row, list) and len(row) == width else row for row in rows]
-
-
 def scanned(conn, bundle: str) -> bool:
     """Whether the arriving origins noted last are those of `bundle` (its file hash): applying right
     after the dry run need not read the file a third time."""
@@ -113,8 +109,8 @@ def scan(conn, events: Iterator[tuple], columns_of: dict, origins: tuple, max_re
             raise TooManyRecords()
         if table not in TARGETS or table not in columns_of:
             continue
-        passing = [(table, r["id"], r["origin"]) for r in _records(columns, rows)
-                   if check_row(table, r, columns_of[table], *origins) is None]
+        records, problems = check_rows(table, columns, rows, columns_of[table], *origins)
+        passing = [(table, r["id"], r["origin"]) for r, problem in zip(records, problems) if problem is None]
         conn.executemany("INSERT OR REPLACE INTO temp.sync_arriving (tbl, id, origin) VALUES (?, ?, ?)", passing)
     return {}, False
 
@@ -168,22 +164,23 @@ class Checker:
             return
         counts = self.outcome.counts.setdefault(table, TableCounts())
         problems, good = [], []
-        for row in _records(columns, rows):
-            problem = check_row(table, row, self.columns_of[table], *self.origins)
+        for row, problem in zip(*check_rows(table, columns, rows, self.columns_of[table], *self.origins)):
             (problems.append(problem) if problem else good.append(row))
         existing = _existing(self.conn, table, [r["id"] for r in good])
+        named = [references(table, row) for row in good]
         wanted: dict[str, set[str]] = {}
-        for row in good:
-            for _column, target, target_id in references(table, row):
+        for refs in named:
+            for _column, target, target_id in refs:
                 wanted.setdefault(target, set()).add(target_id)
         owners = _owners(self.conn, wanted)
+        owner_of = lambda t, i: owners.get((t, i))  # noqa: E731
         passed, to_write = [], []     # passed: ids now held here in this state (unchanged or written)
-        for row in good:
+        for row, refs in zip(good, named):
             known = existing.get(row["id"])
             if known is not None and known[1] != row["origin"]:
                 problems.append(refusal(table, row, OTHER_OWNER, "id", origin=shown(known[1], 30)))
                 continue
-            problem = check_references(table, row, lambda t, i: owners.get((t, i)), {self.own_code})
+            problem = check_references(table, row, owner_of, {self.own_code}, refs) if refs else None
             if problem:
                 problems.append(problem)
                 continue
@@ -193,7 +190,7 @@ class Checker:
                 continue
             to_write.append((row, known is None))
         if self.write:
-            written = self._write(table, [row for row, _new in to_write], problems)
+            written = self._write(table, to_write, problems)
         else:
             written = {id(row) for row, _new in to_write}
         for row, new in to_write:
@@ -214,35 +211,41 @@ class Checker:
             self.outcome.duplicates += same_persons(self.conn, [row for row, _new in to_write],
                                                     SAME_PERSONS_SHOWN - len(self.outcome.duplicates))
 
-    def _write(self, table: str, rows: list[dict], problems: list[Refusal]) -> set[int]:
+    def _write(self, table: str, rows: list[tuple[dict, bool]], problems: list[Refusal]) -> set[int]:
         """Upsert, each group of rows with the same fields at once; rows the schema's own rules (CHECK,
-        NOT NULL) refuse are found one by one under savepoints and refused. The ids (id()) written."""
+        NOT NULL) refuse are found one by one and refused. The ids (id()) written.
+
+        No savepoint around a group: SQLite undoes only the statement (one row) that breaks a rule,
+        and a savepoint would make it keep a copy of every page the group changes (it cost more than
+        half of an import). After a refusal, the rows that did go in are those now at their version."""
         written: set[int] = set()
         groups: dict[tuple, list[dict]] = {}
-        for row in rows:
-            groups.setdefault(tuple(sorted(row)), []).append(row)
-        for group in groups.values():
+        for row, new in rows:   # new: not here before this batch, so a plain INSERT does
+            groups.setdefault((new, *sorted(row)), []).append(row)
+        for (new, *_columns), group in groups.items():
             try:
-                with self.register.transaction():
-                    _upsert(self.conn, table, group)
+                _upsert(self.conn, table, group, new)
                 written.update(id(row) for row in group)
                 continue
             except (sqlcipher.IntegrityError, OverflowError):
                 pass
+            now = _existing(self.conn, table, [row["id"] for row in group])
             for row in group:
+                if now.get(row["id"], (None,))[0] == row["version"]:
+                    written.add(id(row))
+                    continue
                 try:
-                    with self.register.transaction():
-                        _upsert(self.conn, table, [row])
+                    _upsert(self.conn, table, [row])
                     written.add(id(row))
                 except (sqlcipher.IntegrityError, OverflowError) as error:
                     problems.append(schema_refusal(table, row, str(error)))
         return written
 
 
-def _upsert(conn, table: str, rows: list[dict]) -> None:
+def _upsert(conn, table: str, rows: list[dict], new: bool = False) -> None:
     columns = sorted(rows[0])
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
     conn.executemany(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        f" ON CONFLICT(id) DO UPDATE SET {updates} WHERE excluded.version > {table}.version",
-        [tuple(row[c] for c in columns) for row in rows])
+        + ("" if new else f" ON CONFLICT(id) DO UPDATE SET {updates} WHERE excluded.version > {table}.version"),
+        [tuple(row[c] for c in columns) for row in rows] if len(columns) < 2 else list(map(itemgetter(*columns), rows)))
