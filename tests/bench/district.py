@@ -87,13 +87,15 @@ def measure(points: int, work: Path, importing: int | None = None) -> dict:
         result = compute_district(district.conn, default_form(), month)
         times.append(time.perf_counter() - begun)
     size = (work / "district" / "register.db").stat().st_size
+    records_held = sum(district.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in (
+        "clients", "client_groups", "contacts", "contact_participants", "referrals", "outreach"))
     district.close()
     first, last = per_point[0], per_point[-1]
     return {"points_made": points, "points_imported": importing, "bundles": len(files), "records": records,
             "import_s": imported, "import_per_s": records / imported,
             "first_bundle_per_s": first[1] / first[2], "last_bundle_per_s": last[1] / last[2],
-            "district_register_mb": size / 2 ** 20,
-            "district_form_median_s": statistics.median(times), "district_form_points": len(result.by_point)}
+            "district_register_mb": size / 2 ** 20, "bytes_per_record": size / max(records_held, 1),
+            "district_form_median_s": statistics.median(times), "district_form_points": len(result.by_point), "peak_mb": peak_mb()}
 
 
 def imported(points: int) -> Path:
@@ -111,3 +113,11 @@ def imported(points: int) -> Path:
     district.close()
     (folder / "done").write_text("ok")
     return folder / "district"
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory (Linux): the import and the forms run in it alone."""
+    try:
+        return int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024
+    except (OSError, IndexError, ValueError):
+        return 0.0

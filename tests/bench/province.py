@@ -28,6 +28,7 @@ from app.reports.period import Month
 from app.store.register import create_register, unlock
 from app.store.vault import calibrate
 from app.sync import export, identity, merge
+from tests.bench import screens
 
 PROVINCE = {"points": 300, "clients": 20_000, "contacts": 1_000_000, "years": 10}
 MONTH = Month(2026, 10)
@@ -107,6 +108,16 @@ def measure(points: int, work: Path, cache: Path) -> dict:
         times.append(time.perf_counter() - begun)
     size = (work / "office" / "register.db").stat().st_size
     office.close()
+    opened = screens.measure(work / "office", work, PASSPHRASE)
     return {"points": points, "records": records, "import_s": seconds, "import_per_s": records / seconds,
             "office_form_median_s": statistics.median(times), "office_form_points": len(result.by_point),
-            "register_mb": size / 2 ** 20, "bytes_per_record": size / max(records, 1)}
+            "register_mb": size / 2 ** 20, "bytes_per_record": size / max(records, 1), "peak_mb": peak_mb(),
+            "screens_s": opened, "slowest_screen_s": max(opened.values())}
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory (Linux): the import and the forms run in it alone."""
+    try:
+        return int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024
+    except (OSError, IndexError, ValueError):
+        return 0.0
