@@ -35,6 +35,7 @@ screenshots: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) tests/bench/run.py
+	$(PY) tests/bench/run.py province
 
 i18n: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location --sort-output --omit-header -o resources/locale/tuvan.pot .

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -104,7 +105,9 @@ class PersonsPanel(QWidget):
         self.different_button.clicked.connect(lambda: self.decide("different"))
         self.clear_button.clicked.connect(lambda: self.decide(None))
         self.table.selectionModel().selectionChanged.connect(lambda *_args: self._selected())
-        session.changed.connect(lambda change: self.refresh() if "sync" in change else None)
+        # A lambda outlives the panel (the session lives on): answer only while the panel exists.
+        session.changed.connect(lambda change: self.refresh()
+                                if "sync" in change and shiboken6.isValid(self.show_decided) else None)
         self._row = 0
         self.names: dict[str, str] = {}   # point code -> unit name, for the details line
         self._selected()
