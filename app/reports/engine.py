@@ -67,7 +67,7 @@ class _Params(dict):
 def _filters(filters, params: _Params) -> list[str]:
     parts = []
     for name, value in filters:
-        column = FILTER_COLUMNS.get(name, name)
+        column = _column(name)
         if name == "kind" and value == "individual":
             parts.append(f"{column} IN ({', '.join(repr(kind) for kind in INDIVIDUAL)})")
         else:
