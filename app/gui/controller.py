@@ -35,6 +35,7 @@ from app.store import backup
 from app.store.machine_config import MachineConfig
 from app.store.register import RegisterPaths
 from app.store.register_lock import Claim, claim_window
+from app.sync import merge
 
 
 class AppController(QObject):
@@ -163,6 +164,7 @@ class AppController(QObject):
         session, self.session = self.session, None
         self._stop_backups()
         session.close()
+        merge.forget_kept()   # a checked bundle's records, decrypted in memory
         self.show_unlock()
         self.locked.emit()
 

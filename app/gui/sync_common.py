@@ -81,7 +81,7 @@ class NumbersModel(RowsModel):
             font.setBold(True)
             return font
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole):
-            value = self.columns[index.column()][1](self.rows[index.row()])
+            value = self.value(index.row(), index.column())
             if isinstance(value, int) and not isinstance(value, bool):
                 if role == Qt.ItemDataRole.DisplayRole:
                     return number(value)

@@ -19,11 +19,24 @@ class RowsModel(QAbstractTableModel):
         self.columns = columns
         self.rows: list[dict[str, Any]] = []
         self._highlight = highlight
+        self._shown: dict[tuple[int, int], Any] = {}
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self._shown = {}
         self.endResetModel()
+
+    def value(self, row: int, column: int) -> Any:
+        """What a cell shows, worked out once per set_rows: Qt asks for every cell again on each
+        paint and, to fit the columns, for every row (the points of a province, with dates to
+        format, took a third of a second to show)."""
+        key = (row, column)
+        try:
+            return self._shown[key]
+        except KeyError:
+            shown = self._shown[key] = self.columns[column][1](self.rows[row])
+            return shown
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.rows)
@@ -39,7 +52,7 @@ class RowsModel(QAbstractTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            value = self.columns[index.column()][1](row)
+            value = self.value(index.row(), index.column())
             return "" if value is None else str(value)
         if role == ROW_ROLE:
             return row

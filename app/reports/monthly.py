@@ -82,8 +82,11 @@ def choose_form(register, toml_text: str, file_name: str = "report_form") -> For
     return form
 
 
-def current_numbers(conn, form: FormFile, month: Month, district: bool, progress=None) -> FormResult:
-    return compute_district(conn, form, month, progress) if district else compute(conn, form, month, progress=progress)
+def current_numbers(conn, form: FormFile, month: Month, district: bool, progress=None, reader=None) -> FormResult:
+    """The month counted now; `reader` (Register.reader) counts part of it on a second core."""
+    if district:
+        return compute_district(conn, form, month, progress, reader=reader)
+    return compute(conn, form, month, progress=progress, reader=reader)
 
 
 def monthly_report(register, month: Month, form: FormFile | None = None, progress=None) -> MonthlyReport:
@@ -99,7 +102,7 @@ def monthly_report(register, month: Month, form: FormFile | None = None, progres
         # A closed month prints as it was closed: its numbers and the amendments it reported then.
         result, amendments = frozen, closing.frozen_amendments(conn, month)
     else:
-        result, amendments = current_numbers(conn, form, month, district, progress), None
+        result, amendments = current_numbers(conn, form, month, district, progress, register.reader), None
     return MonthlyReport(
         result=result,
         unit=unit,

@@ -113,8 +113,10 @@ def with_client(rows: str, keep: str, *, with_group: bool) -> str:
     """`keep` of `rows` (a table or a subquery named `r`) with the sex and group of each row's client,
     leaving out rows whose client's record is deleted."""
     group = GROUP_OF_CLIENT if with_group else "c.main_group"
-    return (f"SELECT {keep}, c.sex, {group} AS grp FROM {rows} JOIN clients c ON c.id = r.client_id"
-            " AND +c.deleted = 0")
+    # clients_counted holds every column read here: one search of a narrow index per client, where
+    # SQLite would pick the unique index on id and then fetch the whole record.
+    return (f"SELECT {keep}, c.sex, {group} AS grp FROM {rows} JOIN clients c INDEXED BY clients_counted"
+            " ON c.id = r.client_id AND +c.deleted = 0")
 
 
 def source_sql(name: str, *, one_point: bool, with_group: bool) -> str:

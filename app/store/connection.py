@@ -59,7 +59,7 @@ def is_plaintext_sqlite(path: Path) -> bool:
         return False
 
 
-def open_keyed(path: Path, key: bytes, *, create: bool = False) -> sqlcipher.Connection:
+def open_keyed(path: Path, key: bytes, *, create: bool = False, any_thread: bool = False) -> sqlcipher.Connection:
     """Open (or, with create=True, create) an encrypted database with `key`.
 
     Raises WrongPassphrase when the key does not decrypt the file and
@@ -74,7 +74,8 @@ def open_keyed(path: Path, key: bytes, *, create: bool = False) -> sqlcipher.Con
     if exists and is_plaintext_sqlite(path):
         raise PlaintextDatabase(path=str(path))
     _setup_process()
-    conn = sqlcipher.connect(str(path), isolation_level=None, timeout=10.0)
+    # any_thread: a connection handed from thread to thread (one at a time; Register.reader).
+    conn = sqlcipher.connect(str(path), isolation_level=None, timeout=10.0, check_same_thread=not any_thread)
     try:
         conn.execute(f"PRAGMA key = \"x'{bytes(key).hex()}'\"")
         conn.execute("PRAGMA cipher_compatibility = 4")

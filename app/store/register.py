@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,6 +102,7 @@ class Register:
         self.register_id = register_id
         self.user = user
         self.db = database(conn)
+        self._reader, self._reader_lock = None, threading.Lock()
         self.origin = conn.execute("SELECT value FROM register_info WHERE key = 'unit_code'").fetchone()[0]
         last = conn.execute("SELECT max(version) FROM change_log").fetchone()[0] if _has_table(conn, "change_log") else 0
         self.clock = HybridClock(last or 0)
@@ -132,10 +134,27 @@ class Register:
     def audit(self, action: str, entity: str | None = None, entity_id: str | None = None, detail: dict | None = None) -> None:
         audit.record(self.conn, self.user.id, action, entity, entity_id, detail)
 
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[object]:
+        """A second connection to this register that only reads, for counting in another thread while
+        this one counts too (app/reports/engine.py). Kept open, with its cache of decrypted pages,
+        until the register closes; one thread at a time uses it. Its answers are this connection's:
+        the program's writes run one at a time in the thread that also counts, and no other program
+        opens a register that is open here (register_lock)."""
+        with self._reader_lock:
+            if self._reader is None:
+                self._reader = open_keyed(self.paths.db, self.data_key, any_thread=True)
+                self._reader.execute("PRAGMA query_only = ON")
+            yield self._reader
+
     def load_slots(self) -> KeySlotFile:
         return KeySlotFile.load(self.paths.slots)
 
     def close(self) -> None:
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
         if self.conn is not None:
             with contextlib.suppress(Exception):
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

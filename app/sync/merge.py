@@ -11,7 +11,9 @@ with the rule it broke, and the receipt tells the sender.
 
 The payload is never decoded whole: it is decrypted, inflated and parsed as it is
 read (from the file when a path is given), a batch of records at a time
-(app/sync/record_pass.py), so memory stays flat whatever the bundle's size.
+(app/sync/record_pass.py), so memory stays flat whatever the bundle's size. Only a
+small bundle's records are kept after a whole verified pass, so that the scan, the
+dry run and the import decode it once (KEEP_DOCUMENT_BYTES).
 """
 
 from __future__ import annotations
@@ -179,12 +181,44 @@ def _columns(conn) -> dict[str, set[str]]:
             for table in SYNCED_TABLES}
 
 
+# A bundle whose document is at most this large (decompressed) is decoded once: its events are kept
+# in memory after the first whole pass, and the next passes over the same file (scan, dry run,
+# import) read them from there. A province's first bundles are a few MB each; a busy point's full
+# bundle (50 MB and more) is streamed every time, so memory stays flat whatever the size.
+KEEP_DOCUMENT_BYTES = 8 << 20
+_kept: tuple[str, list] | None = None   # (file hash, events): one bundle, the one read last
+
+
 def _events(plan: ImportPlan):
-    """The document's events (document_reader), decrypted from the payload as they are read."""
+    """The document's events (document_reader), decrypted from the payload as they are read, or
+    the events of the last whole pass over this same file."""
+    kept = _kept
+    if kept is not None and kept[0] == plan.file_hash:
+        return iter(kept[1])
     box = plan.box
-    raw = payload.open_stream(_same_as_signed(box), box.payload_length, plan.payload_key,
-                              plan.header["payload"]["raw_length"])
-    return document_reader.read(raw)
+    raw_length = plan.header["payload"]["raw_length"]
+    events = document_reader.read(payload.open_stream(_same_as_signed(box), box.payload_length, plan.payload_key,
+                                                      raw_length))
+    return _keeping(plan.file_hash, events) if raw_length <= KEEP_DOCUMENT_BYTES else events
+
+
+def _keeping(file_hash: str, events):
+    """`events`, kept once the document's head has come: the reader yields it last, after the
+    whole payload was decrypted, its tags and SHA-256 checked and nothing found after the document,
+    so only events of a whole, verified file are ever kept."""
+    global _kept
+    seen = []
+    for event in events:
+        seen.append(event)
+        if event[0] == "head":
+            _kept = (file_hash, seen)
+        yield event
+
+
+def forget_kept() -> None:
+    """Drop the kept events (after an import, or when the register locks)."""
+    global _kept
+    _kept = None
 
 
 def _same_as_signed(box: container.Container):
@@ -302,8 +336,8 @@ class ImportResult:
 def apply_import(register, plan: ImportPlan, *, accept_fork: bool = False,
                  progress: Progress | Part | None = None) -> ImportResult:
     """Apply a verified plan in one transaction (version-wins upserts); refused records are held.
-    The payload is read again and every check is made again while writing: `plan` then says what
-    was done. `progress` counts each record once (twice when the dry run's scan must be made
+    Every check is made again while writing (on the records kept from the dry run if the bundle is
+    small, else on a fresh read of the file): `plan` then says what was done. `progress` counts each record once (twice when the dry run's scan must be made
     again); a cancel rolls the whole bundle back."""
     if plan.status == "already_imported":
         return ImportResult(plan, False, "already_imported")
@@ -328,6 +362,7 @@ def _apply(register, plan: ImportPlan, progress: Progress | Part | None) -> int:
         if not record_pass.scanned(conn, plan.file_hash):   # another file was checked since its dry run
             _scan(register, plan, progress)
         outcome = _pass(plan, lambda events: _checker(register, plan, write=True).run(events), progress)
+        forget_kept()
         plan.counts, plan.refused = outcome.counts, outcome.refused
         if plan.unit_name:
             conn.execute("UPDATE trusted_keys SET unit_name = ? WHERE unit_code = ? AND active = 1",

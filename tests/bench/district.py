@@ -84,7 +84,7 @@ def measure(points: int, work: Path, importing: int | None = None) -> dict:
     times = []
     for _ in range(3):
         begun = time.perf_counter()
-        result = compute_district(district.conn, default_form(), month)
+        result = compute_district(district.conn, default_form(), month, reader=district.reader)
         times.append(time.perf_counter() - begun)
     size = (work / "district" / "register.db").stat().st_size
     records_held = sum(district.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in (

@@ -104,7 +104,7 @@ def measure(points: int, work: Path, cache: Path) -> dict:
     times = []
     for _ in range(3):
         begun = time.perf_counter()
-        result = compute_district(office.conn, form, MONTH)
+        result = compute_district(office.conn, form, MONTH, reader=office.reader)
         times.append(time.perf_counter() - begun)
     size = (work / "office" / "register.db").stat().st_size
     office.close()

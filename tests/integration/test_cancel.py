@@ -10,7 +10,7 @@ import pytest
 
 from app.core.progress import Cancelled, Progress
 from app.core.unit import make_unit
-from app.reports.engine import compute_district
+from app.reports.engine import compute, compute_district
 from app.reports.form_file import default_form
 from app.reports.period import Month
 from app.store import backup, demo
@@ -126,3 +126,43 @@ def test_a_cancelled_backup_leaves_no_file(pair, tmp_path):
     backup.write_backup(point, out, progress=counts)
     assert backup.read_manifest(out).register_id == point.register_id
     assert counts.snapshot().done >= counts.snapshot().total // 2 > 0
+
+
+def test_the_office_form_on_two_cores_counts_the_same_and_stops_on_cancel(pair, tmp_path):
+    office, point = pair
+    bundle = export.export_bundles(point, tmp_path / "usb")[0].path
+    merge.apply_import(office, merge.plan_import(office, bundle, bundle.name))
+    month = Month.of(__import__("datetime").date.today())
+    alone = compute_district(office.conn, default_form(), month)
+    both = compute_district(office.conn, default_form(), month, reader=office.reader)
+    assert both.values == alone.values and both.by_point == alone.by_point
+    assert sum(alone.values["5"].values()) > 0          # individual lượt: counted on the second core
+    stopped = Progress()
+    stopped.cancel()
+    with pytest.raises(Cancelled):
+        compute_district(office.conn, default_form(), month, stopped, reader=office.reader)
+    assert compute_district(office.conn, default_form(), month, reader=office.reader).values == alone.values
+    assert compute(point.conn, default_form(), month, reader=point.reader).values == \
+        compute(point.conn, default_form(), month).values
+
+
+def test_a_small_bundle_is_decoded_once_for_its_dry_run_and_import(pair, tmp_path, monkeypatch):
+    office, point = pair
+    bundle = export.export_bundles(point, tmp_path / "usb")[0].path
+    reads = []
+    real = merge.document_reader.read
+    monkeypatch.setattr(merge.document_reader, "read", lambda raw: reads.append(1) or real(raw))
+    plan = merge.plan_import(office, bundle, bundle.name)
+    merge.apply_import(office, plan)
+    assert len(reads) == 1 and plan.totals().new == merge.records_in(plan)
+    # Kept records never outlive the import, and a large bundle is read afresh on every pass.
+    monkeypatch.setattr(merge, "KEEP_DOCUMENT_BYTES", 0)
+    other = _register(tmp_path, "district", "LX-CA2")
+    mine = identity.own_identity(point)
+    identity.pin(other, mine, mine.confirmation)
+    theirs = identity.own_identity(other)
+    identity.pin(point, theirs, theirs.confirmation)
+    again = export.export_bundles(point, tmp_path / "usb2")[0].path
+    merge.apply_import(other, merge.plan_import(other, again, again.name))
+    assert len(reads) == 1 + 3
+    other.close()
