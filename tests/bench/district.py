@@ -115,6 +115,28 @@ def imported(points: int) -> Path:
     return folder / "district"
 
 
+def office_form(points: int, runs: int = 7) -> dict:
+    """The office's form on the imported register of `points` busy points (made once, see `imported`),
+    as the program counts it (two cores) and on one core; the first run after unlocking apart."""
+    register = unlock(imported(points), "admin", PASSPHRASE)
+    month, form = Month(2026, 10), default_form()
+    begun = time.perf_counter()
+    compute_district(register.conn, form, month, reader=register.reader)
+    first = time.perf_counter() - begun
+    two, one = [], []
+    for _ in range(runs):
+        begun = time.perf_counter()
+        both = compute_district(register.conn, form, month, reader=register.reader)
+        two.append(time.perf_counter() - begun)
+        begun = time.perf_counter()
+        alone = compute_district(register.conn, form, month)
+        one.append(time.perf_counter() - begun)
+    assert both.values == alone.values and both.by_point == alone.by_point, "two cores and one disagree"
+    register.close()
+    return {"points": points, "first_s": first, "two_cores_median_s": statistics.median(two),
+            "two_cores_max_s": max(two), "one_core_median_s": statistics.median(one), "runs": runs}
+
+
 def peak_mb() -> float:
     """This process's peak resident memory (Linux): the import and the forms run in it alone."""
     try:

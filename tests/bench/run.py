@@ -3,6 +3,7 @@
 Prints a table and writes tests/bench/results/bench-<date>.json.
     make bench          (or: .venv/bin/python tests/bench/run.py)
     .venv/bin/python tests/bench/run.py district [N [K]]   K of N busy points' bundles into a district (long)
+    .venv/bin/python tests/bench/run.py office-form [N]    the office form of N imported busy points (cached)
     .venv/bin/python tests/bench/run.py indicators         the busy point's indicators, probe, PDF only
     .venv/bin/python tests/bench/run.py province [N]       the province reference (300 points; long the first time)
 """
@@ -400,6 +401,15 @@ def main() -> int:
         print(json.dumps(found["district"], indent=1))
         shutil.rmtree(work, ignore_errors=True)
         return _write(found, f"-district-{importing}-of-{points}")
+    if sys.argv[1:2] == ["office-form"]:
+        from tests.bench import district
+
+        points = int(sys.argv[2]) if len(sys.argv) > 2 else 40
+        found = {"date": date.today().isoformat(), "machine": _machine(), "python": platform.python_version(),
+                 "office_form": district.office_form(points)}
+        print(json.dumps(found["office_form"], indent=1))
+        shutil.rmtree(work, ignore_errors=True)
+        return _write(found, f"-office-form-{points}")
     if sys.argv[1:2] == ["province"]:
         from tests.bench import province
 
