@@ -166,3 +166,32 @@ def test_a_small_bundle_is_decoded_once_for_its_dry_run_and_import(pair, tmp_pat
     merge.apply_import(other, merge.plan_import(other, again, again.name))
     assert len(reads) == 1 + 3
     other.close()
+
+
+def test_a_bundle_changed_on_the_disk_after_its_dry_run_imports_what_was_checked_or_nothing(pair, tmp_path,
+                                                                                             monkeypatch):
+    office, point = pair
+    bundle = export.export_bundles(point, tmp_path / "usb")[0].path
+    plan = merge.plan_import(office, bundle, bundle.name)
+    original = bundle.read_bytes()
+    damaged = bytearray(original)
+    damaged[-100] ^= 0xFF                     # inside the encrypted payload
+    bundle.write_bytes(bytes(damaged))
+    merge.apply_import(office, plan)          # small: the records the dry run verified
+    assert office.conn.execute("SELECT file_hash FROM bundles_received").fetchone()[0] == plan.file_hash
+    assert office.conn.execute("SELECT count(*) FROM clients").fetchone()[0] == 40
+    # A large bundle is read again from the file, and a changed file is refused whole.
+    monkeypatch.setattr(merge, "KEEP_DOCUMENT_BYTES", 0)
+    other = _register(tmp_path, "district", "LX-CA3")
+    mine, theirs = identity.own_identity(point), identity.own_identity(other)
+    identity.pin(other, mine, mine.confirmation)
+    identity.pin(point, theirs, theirs.confirmation)
+    again = export.export_bundles(point, tmp_path / "usb3")[0].path
+    plan = merge.plan_import(other, again, again.name)
+    damaged = bytearray(again.read_bytes())
+    damaged[-100] ^= 0xFF
+    again.write_bytes(bytes(damaged))
+    with pytest.raises(merge.BundleRejected):
+        merge.apply_import(other, plan)
+    assert other.conn.execute("SELECT count(*) FROM clients").fetchone()[0] == 0
+    other.close()
