@@ -4,8 +4,9 @@ Every cell of a form names a metric and filters (`metrics.py`). The engine compi
 to one aggregate query per source of rows (`sources.py`): each distinct cell is one aggregate of
 that query (`count(CASE WHEN … THEN 1 END)`, `count(DISTINCT CASE WHEN … THEN client_id END)`,
 `sum(CASE WHEN … THEN … END)`), so SQLite counts and Python only files the numbers. An office's
-form adds `GROUP BY origin` for the points' columns; its total adds up those columns where a sum is
-exact and counts distinct people once more over all points (a person two points served is one).
+form adds `GROUP BY origin` for the points' columns; its total adds up those columns and corrects
+the sum for the few clients a point other than their own served (a person two points served is
+one). With a second connection (`reader`), the contacts' sources count on a second core.
 """
 
 from __future__ import annotations
