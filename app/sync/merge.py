@@ -337,8 +337,9 @@ def apply_import(register, plan: ImportPlan, *, accept_fork: bool = False,
                  progress: Progress | Part | None = None) -> ImportResult:
     """Apply a verified plan in one transaction (version-wins upserts); refused records are held.
     Every check is made again while writing (on the records kept from the dry run if the bundle is
-    small, else on a fresh read of the file): `plan` then says what was done. `progress` counts each record once (twice when the dry run's scan must be made
-    again); a cancel rolls the whole bundle back."""
+    small, else on a fresh read of the file): `plan` then says what was done. `progress` counts each
+    record once (twice when the dry run's scan must be made again); a cancel rolls the whole bundle
+    back."""
     if plan.status == "already_imported":
         return ImportResult(plan, False, "already_imported")
     if plan.status == "fork" and not accept_fork:

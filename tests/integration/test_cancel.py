@@ -42,13 +42,18 @@ def _register(tmp_path, role, code, clients=0):
     return register
 
 
+def _enrolled(point, office):
+    for a, b in ((point, office), (office, point)):
+        other = identity.own_identity(b)
+        identity.pin(a, other, other.confirmation)
+    return office
+
+
 @pytest.fixture
 def pair(tmp_path):
     office = _register(tmp_path, "district", "LX-CA")
     point = _register(tmp_path, "point", "MYHOA-01", clients=40)
-    for a, b in ((point, office), (office, point)):
-        other = identity.own_identity(b)
-        identity.pin(a, other, other.confirmation)
+    _enrolled(point, office)
     yield office, point
     office.close()
     point.close()
@@ -136,6 +141,7 @@ def test_the_office_form_on_two_cores_counts_the_same_and_stops_on_cancel(pair, 
     alone = compute_district(office.conn, default_form(), month)
     both = compute_district(office.conn, default_form(), month, reader=office.reader)
     assert both.values == alone.values and both.by_point == alone.by_point
+    assert office._reader is not None                   # the second connection did count
     assert sum(alone.values["5"].values()) > 0          # individual lượt: counted on the second core
     stopped = Progress()
     stopped.cancel()
@@ -157,11 +163,8 @@ def test_a_small_bundle_is_decoded_once_for_its_dry_run_and_import(pair, tmp_pat
     assert len(reads) == 1 and plan.totals().new == merge.records_in(plan)
     # Kept records never outlive the import, and a large bundle is read afresh on every pass.
     monkeypatch.setattr(merge, "KEEP_DOCUMENT_BYTES", 0)
-    other = _register(tmp_path, "district", "LX-CA2")
-    mine = identity.own_identity(point)
-    identity.pin(other, mine, mine.confirmation)
-    theirs = identity.own_identity(other)
-    identity.pin(point, theirs, theirs.confirmation)
+    assert merge._kept is None
+    other = _enrolled(point, _register(tmp_path, "district", "LX-CA2"))
     again = export.export_bundles(point, tmp_path / "usb2")[0].path
     merge.apply_import(other, merge.plan_import(other, again, again.name))
     assert len(reads) == 1 + 3
@@ -173,8 +176,7 @@ def test_a_bundle_changed_on_the_disk_after_its_dry_run_imports_what_was_checked
     office, point = pair
     bundle = export.export_bundles(point, tmp_path / "usb")[0].path
     plan = merge.plan_import(office, bundle, bundle.name)
-    original = bundle.read_bytes()
-    damaged = bytearray(original)
+    damaged = bytearray(bundle.read_bytes())
     damaged[-100] ^= 0xFF                     # inside the encrypted payload
     bundle.write_bytes(bytes(damaged))
     merge.apply_import(office, plan)          # small: the records the dry run verified
@@ -182,10 +184,7 @@ def test_a_bundle_changed_on_the_disk_after_its_dry_run_imports_what_was_checked
     assert office.conn.execute("SELECT count(*) FROM clients").fetchone()[0] == 40
     # A large bundle is read again from the file, and a changed file is refused whole.
     monkeypatch.setattr(merge, "KEEP_DOCUMENT_BYTES", 0)
-    other = _register(tmp_path, "district", "LX-CA3")
-    mine, theirs = identity.own_identity(point), identity.own_identity(other)
-    identity.pin(other, mine, mine.confirmation)
-    identity.pin(point, theirs, theirs.confirmation)
+    other = _enrolled(point, _register(tmp_path, "district", "LX-CA3"))
     again = export.export_bundles(point, tmp_path / "usb3")[0].path
     plan = merge.plan_import(other, again, again.name)
     damaged = bytearray(again.read_bytes())
