@@ -9,7 +9,7 @@ def main() -> int:
         from app.cli.main import main as cli_main
 
         return cli_main(argv)
-    from app.gui.launch import main as gui_main
+    from app.gui.shell.launch import main as gui_main
 
     return gui_main(argv)
 

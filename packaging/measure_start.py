@@ -4,7 +4,7 @@
 
 Makes a small demo register with the packaged program itself, then starts its GUI (offscreen unless
 QT_QPA_PLATFORM says otherwise) with TUVAN_EXIT_AFTER_START=unlock and times each run from process
-start to the "ready: UnlockWindow" line (see app/gui/launch.py). The first run, with the files not
+start to the "ready: UnlockWindow" line (see app/gui/shell/launch.py). The first run, with the files not
 yet in the page cache, is reported apart; median and max are over the runs after it.
 Prints one JSON object.
 """

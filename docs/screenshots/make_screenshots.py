@@ -31,14 +31,14 @@ from pdf_pages import pdf_page as render_page  # noqa: E402  (docs/screenshots/p
 from app.core.clock import today  # noqa: E402
 from app.core.i18n import set_language  # noqa: E402
 from app.core.unit import make_unit  # noqa: E402
-from app.gui import case_dialogs  # noqa: E402
-from app.gui.client_form import NewClientDialog  # noqa: E402
-from app.gui.controller import AppController  # noqa: E402
-from app.gui.help_window import HelpWindow  # noqa: E402
-from app.gui.import_dialog import ImportDialog  # noqa: E402
-from app.gui.launch import make_app  # noqa: E402
-from app.gui.restore_dialog import RestoreDialog  # noqa: E402
-from app.gui.unlock_window import RecoveryDialog  # noqa: E402
+from app.gui.clients import case_dialogs  # noqa: E402
+from app.gui.clients.client_form import NewClientDialog  # noqa: E402
+from app.gui.shell.controller import AppController  # noqa: E402
+from app.gui.shell.help_window import HelpWindow  # noqa: E402
+from app.gui.clients.import_dialog import ImportDialog  # noqa: E402
+from app.gui.shell.launch import make_app  # noqa: E402
+from app.gui.settings.restore_dialog import RestoreDialog  # noqa: E402
+from app.gui.shell.unlock_window import RecoveryDialog  # noqa: E402
 from app.reports import closing, subject_export  # noqa: E402
 from app.reports.monthly import monthly_report  # noqa: E402
 from app.reports.period import Month  # noqa: E402

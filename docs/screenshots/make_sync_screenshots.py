@@ -25,10 +25,10 @@ sys.path.insert(0, str(HERE.parents[1]))
 
 from app.core.i18n import set_language  # noqa: E402
 from app.core.unit import make_unit  # noqa: E402
-from app.gui.controller import AppController  # noqa: E402
-from app.gui.launch import make_app  # noqa: E402
-from app.gui.main_window import MainWindow  # noqa: E402
-from app.gui.sync_view import SyncView  # noqa: E402
+from app.gui.shell.controller import AppController  # noqa: E402
+from app.gui.shell.launch import make_app  # noqa: E402
+from app.gui.shell.main_window import MainWindow  # noqa: E402
+from app.gui.sync.view import SyncView  # noqa: E402
 from app.store import clients, contacts, demo  # noqa: E402
 from app.store.machine_config import MachineConfig  # noqa: E402
 from app.store.register import create_register  # noqa: E402
@@ -175,7 +175,7 @@ wait_for(lambda: ".tvb" in view.point.result.text())
 shot(window, "sync-point")
 view.tabs.setCurrentWidget(view.keys)
 shot(window, "sync-keys")
-from app.gui.sync_keys import TrustKeyDialog  # noqa: E402
+from app.gui.sync.keys import TrustKeyDialog  # noqa: E402
 
 trust = TrustKeyDialog(controller.session, str(office_key_file), window)
 trust.show()
@@ -195,7 +195,7 @@ view.tabs.setCurrentWidget(view.persons)
 wait_for(lambda: view.persons.model.rowCount() > 0)
 shot(window, "sync-persons")
 view.tabs.setCurrentWidget(view.district)
-from app.gui.sync_import import ImportWizard  # noqa: E402
+from app.gui.sync.bundle_import import ImportWizard  # noqa: E402
 
 wizard = ImportWizard(controller.session, window)
 wizard.show()

@@ -32,10 +32,10 @@ GUI_CHILD = """
 import os, sys, time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from pathlib import Path
-from app.gui.launch import make_app
+from app.gui.shell.launch import make_app
 from app.core.i18n import set_language
 from app.store.machine_config import MachineConfig
-from app.gui.controller import AppController
+from app.gui.shell.controller import AppController
 set_language("vi")
 app = make_app([])
 controller = AppController(MachineConfig(Path(sys.argv[2])), Path(sys.argv[1]), "admin")
@@ -273,9 +273,9 @@ GUI_MEMORY_CHILD = """
 import os, sys, time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from pathlib import Path
-from app.gui.launch import make_app
+from app.gui.shell.launch import make_app
 from app.store.machine_config import MachineConfig
-from app.gui.controller import AppController
+from app.gui.shell.controller import AppController
 app = make_app([])
 controller = AppController(MachineConfig(Path(sys.argv[2])), Path(sys.argv[1]), "admin")
 controller.start()

@@ -20,9 +20,9 @@ import json, os, sys, time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from pathlib import Path
 from app.core.i18n import set_language
-from app.gui.launch import make_app
+from app.gui.shell.launch import make_app
 from app.store.machine_config import MachineConfig
-from app.gui.controller import AppController
+from app.gui.shell.controller import AppController
 set_language("vi")
 app = make_app([])
 controller = AppController(MachineConfig(Path(sys.argv[2])), Path(sys.argv[1]), "admin")

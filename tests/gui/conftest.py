@@ -19,8 +19,8 @@ def _no_modal_boxes(monkeypatch):
 
 @pytest.fixture
 def make_controller(qtbot, tmp_path):
-    from app.gui.controller import AppController
-    from app.gui.launch import make_app
+    from app.gui.shell.controller import AppController
+    from app.gui.shell.launch import make_app
     from app.store.machine_config import MachineConfig
 
     made = []
@@ -55,7 +55,7 @@ def closed_register(tmp_path, unit):
 def unlock_as(qtbot, controller, login="admin", passphrase=PASSPHRASE):
     from PySide6.QtCore import Qt
 
-    from app.gui.main_window import MainWindow
+    from app.gui.shell.main_window import MainWindow
 
     window = controller.window
     window.login.setText(login)

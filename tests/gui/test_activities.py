@@ -5,8 +5,8 @@ from app.core.clock import today as clock_today  # Vietnam's date, as the progra
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
-from app.gui.activities_view import ActivitiesView, OutreachDialog
-from app.gui.client_picker import ClientPicker, ClientsDialog
+from app.gui.activities.view import ActivitiesView, OutreachDialog
+from app.gui.common.client_picker import ClientPicker, ClientsDialog
 from app.store import clients, contacts, outreach, staff
 from app.store.register import unlock
 from tests.conftest import PASSPHRASE

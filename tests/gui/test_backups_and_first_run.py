@@ -3,9 +3,9 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from app.gui.main_window import MainWindow
-from app.gui.restore_dialog import RestoreDialog
-from app.gui.unlock_window import UnlockWindow
+from app.gui.shell.main_window import MainWindow
+from app.gui.settings.restore_dialog import RestoreDialog
+from app.gui.shell.unlock_window import UnlockWindow
 from app.store import backup, clients
 from app.store.register import unlock
 from tests.conftest import PASSPHRASE

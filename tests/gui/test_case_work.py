@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from app.gui.case_dialogs import RecordDialog
-from app.gui.client_form import NewClientDialog
+from app.gui.common.record_dialog import RecordDialog
+from app.gui.clients.client_form import NewClientDialog
 from app.store import audit
 from app.store.register import unlock
 from tests.conftest import PASSPHRASE

@@ -5,9 +5,10 @@ from app.core.clock import today as clock_today  # Vietnam's date, as the progra
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
-from app.gui.case_dialogs import RecordDialog
-from app.gui.client_picker import ClientsDialog
-from app.gui.groups_view import GroupsView, MeetingDialog
+from app.gui.common.record_dialog import RecordDialog
+from app.gui.common.client_picker import ClientsDialog
+from app.gui.groups.dialogs import MeetingDialog
+from app.gui.groups.view import GroupsView
 from app.store import clients, groups, staff
 from app.store.register import unlock
 from tests.conftest import PASSPHRASE

@@ -8,9 +8,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWizard
 
 from app.core.i18n import LANGUAGES, set_language, translate_to
-from app.gui import help_window
-from app.gui.help_window import PAGE_TITLES, HelpWindow, help_folder
-from app.gui.main_window import SCREENS
+from app.gui.shell import help_window
+from app.gui.shell.help_window import PAGE_TITLES, HelpWindow, help_folder
+from app.gui.shell.main_window import SCREENS
 from tests.gui.conftest import unlock_as
 
 PAGES = {**{screen.key: screen.label for screen in SCREENS}, **PAGE_TITLES}

@@ -30,7 +30,7 @@ def _write(path, *, bad_row: int | None = None):
 
 @pytest.fixture
 def dialog(qtbot, make_controller, closed_register):
-    from app.gui.import_dialog import ImportDialog
+    from app.gui.clients.import_dialog import ImportDialog
 
     root, _ = closed_register
     controller = make_controller(root, "admin")

@@ -8,7 +8,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.gui.printing import print_pdf, printers_set_up
+from app.gui.common.printing import print_pdf, printers_set_up
 from app.reports.recovery_sheet import recovery_sheet_pdf
 
 WINDOWS = sys.platform == "win32"

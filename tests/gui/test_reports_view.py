@@ -14,8 +14,8 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewWidget
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from app.core.clock import today
-from app.gui.case_dialogs import RecordDialog
-from app.gui.reports_view import ReportsView
+from app.gui.common.record_dialog import RecordDialog
+from app.gui.reports.view import ReportsView
 from app.reports.period import Month
 from app.store import clients, contacts, outreach, users
 from app.store.register import unlock
@@ -179,7 +179,7 @@ def test_a_month_on_screen_drilled_exported_printed_closed_and_amended(qtbot, ma
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(QPrintDialog, "exec", accept)
-    monkeypatch.setattr("app.gui.printing.printers_set_up", lambda: True)  # Wine has none
+    monkeypatch.setattr("app.gui.common.printing.printers_set_up", lambda: True)  # Wine has none
     qtbot.mouseClick(view.print_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: printed.exists() and "máy in" in view.message.text(), timeout=15000)
     assert _pdf_pages(printed.read_bytes()) >= 1

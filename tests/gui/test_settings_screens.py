@@ -51,7 +51,7 @@ def test_auto_lock_and_unit_names_are_saved_in_the_register(qtbot, make_controll
 
 
 def test_admin_adds_a_user_who_can_then_unlock(qtbot, make_controller, closed_register):
-    from app.gui.users_panel import AddUserDialog, UsersPanel
+    from app.gui.settings.users_panel import AddUserDialog, UsersPanel
 
     root, _ = closed_register
     controller = make_controller(root, "admin")
@@ -87,7 +87,7 @@ def test_a_reporter_sees_only_reports_and_settings(qtbot, make_controller, close
 
 
 def test_back_up_now_lists_the_new_backup(qtbot, make_controller, closed_register):
-    from app.gui.backup_panel import BackupPanel
+    from app.gui.settings.backup_panel import BackupPanel
 
     root, _ = closed_register
     controller = make_controller(root, "admin")
@@ -101,7 +101,7 @@ def test_back_up_now_lists_the_new_backup(qtbot, make_controller, closed_registe
 
 
 def test_changing_own_passphrase_needs_the_current_one(qtbot, make_controller, closed_register):
-    from app.gui.settings_view import PassphrasePanel
+    from app.gui.settings.view import PassphrasePanel
 
     root, _ = closed_register
     controller = make_controller(root, "admin")
@@ -126,7 +126,7 @@ def test_the_recovery_sheet_prints_through_qt(qtbot, tmp_path, unit):
     from PySide6.QtPrintSupport import QPrinter
 
     from app.core.clock import utc_now
-    from app.gui.printing import render_pdf
+    from app.gui.common.printing import render_pdf
     from app.reports.recovery_sheet import recovery_sheet_pdf
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -142,7 +142,7 @@ def test_changing_the_register_key_locks_and_shows_the_new_recovery_key(qtbot, m
     from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
     from app.core.errors import WrongPassphrase, WrongRecoveryKey
-    from app.gui.unlock_window import UnlockWindow
+    from app.gui.shell.unlock_window import UnlockWindow
     from app.store import users
     from app.store.register import unlock_with_recovery_key
 
@@ -191,7 +191,7 @@ def test_a_point_allows_escrow_and_its_office_writes_a_temporary_passphrase(qtbo
     import shutil
 
     from app.core.unit import make_unit
-    from app.gui.escrow_panel import OfficeRescueBox, PointEscrowBox
+    from app.gui.settings.escrow_panel import OfficeRescueBox, PointEscrowBox
     from app.store.register import SLOTS_NAME, create_register
     from app.sync import identity
 

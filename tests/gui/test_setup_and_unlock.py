@@ -3,9 +3,9 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
-from app.gui.main_window import MainWindow
-from app.gui.setup_wizard import SetupWizard
-from app.gui.unlock_window import UnlockWindow
+from app.gui.shell.main_window import MainWindow
+from app.gui.shell.setup_wizard import SetupWizard
+from app.gui.shell.unlock_window import UnlockWindow
 from app.store.register import unlock
 from tests.conftest import OtherProgram
 from tests.gui.conftest import type_text, unlock_as
@@ -111,7 +111,7 @@ def test_recovery_key_dialog_sets_a_passphrase_and_opens(qtbot, make_controller,
     root, recovery = closed_register
     controller = make_controller(root, "admin")
     controller.window.open_recovery()
-    from app.gui.unlock_window import RecoveryDialog
+    from app.gui.shell.unlock_window import RecoveryDialog
 
     dialog = controller.window.findChild(RecoveryDialog)
     type_text(qtbot, dialog.key, recovery.formatted().replace("-", " ").lower())
@@ -153,8 +153,8 @@ def test_widgets_cannot_run_sql_on_the_gui_thread(qtbot, make_controller, closed
 
 def test_a_second_window_on_the_same_register_says_so_and_does_not_start(qtbot, tmp_path, closed_register,
                                                                          _no_modal_boxes):
-    from app.gui.controller import AppController
-    from app.gui.launch import make_app
+    from app.gui.shell.controller import AppController
+    from app.gui.shell.launch import make_app
     from app.store.machine_config import MachineConfig
 
     root, _recovery = closed_register
@@ -181,7 +181,7 @@ def test_the_window_font_has_vietnamese_letters(qtbot):
     from PySide6.QtGui import QFontDatabase, QFontInfo, QFontMetrics
     from PySide6.QtWidgets import QApplication
 
-    from app.gui.launch import make_app
+    from app.gui.shell.launch import make_app
 
     make_app([])
     font = QApplication.font()

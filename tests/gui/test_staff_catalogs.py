@@ -5,9 +5,9 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
-from app.gui.case_dialogs import RecordDialog
-from app.gui.catalogs_panel import CatalogsPanel
-from app.gui.staff_panel import StaffPanel
+from app.gui.common.record_dialog import RecordDialog
+from app.gui.settings.catalogs_panel import CatalogsPanel
+from app.gui.settings.staff_panel import StaffPanel
 from app.store import catalogs, clients, staff, users
 from app.store.register import unlock
 from tests.conftest import PASSPHRASE

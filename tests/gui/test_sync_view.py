@@ -9,10 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from app.core.unit import make_unit
-from app.gui.sync_common import likely_removable
-from app.gui.sync_import import ImportWizard
-from app.gui.sync_keys import TrustKeyDialog
-from app.gui.sync_view import SyncView
+from app.gui.sync.common import likely_removable
+from app.gui.sync.bundle_import import ImportWizard
+from app.gui.sync.keys import TrustKeyDialog
+from app.gui.sync.view import SyncView
 from app.store import clients, contacts, demo
 from app.store.register import create_register
 from app.sync import export, identity, merge
@@ -337,7 +337,7 @@ def test_only_removable_looking_volumes_are_offered(path, platform, expected):
 
 
 def test_a_chain_alarm_is_named_and_explained(qapp):
-    from app.gui.sync_district import explain, state
+    from app.gui.sync.district import explain, state
     from app.sync.chain import PointChain
 
     split = PointChain("MYHOA-01", "Điểm tư vấn xã Mỹ Hòa", bundles=[1, 2, 3],

@@ -4,7 +4,7 @@ import threading
 
 from PySide6.QtWidgets import QLabel
 
-from app.gui.tasks import TaskRunner
+from app.gui.common.tasks import TaskRunner
 
 
 def test_an_answer_for_a_closed_view_is_dropped_quietly(qtbot):

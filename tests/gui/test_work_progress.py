@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressBar, QProgressDialog, QPushButton
 
 from app.core import progress as progress_module
-from app.gui import tasks
+from app.gui.common import tasks
 from app.sync import export
 from tests.gui.test_sync_view import DISTRICT, POINT, _enroll, _import_through_wizard, _open_view, _register
 
@@ -75,7 +75,7 @@ def test_an_import_shows_its_counts_and_a_cancel_leaves_the_office_as_it_was(qtb
 
 
 def test_the_office_form_can_be_stopped_and_then_prints_nothing_stale(qtbot, make_controller, monkeypatch, tmp_path):
-    from app.gui.reports_view import ReportsView
+    from app.gui.reports.view import ReportsView
     from app.sync import merge
     from tests.gui.conftest import unlock_as
 

@@ -2,7 +2,7 @@
 
 Runs the built `tuvan` itself, never the source: --version, a demo register, `check`, a monthly form
 as PDF and XLSX, and the GUI started offscreen until its unlock window is shown (the hook
-TUVAN_EXIT_AFTER_START in app/gui/launch.py, which also prints a page through QtPdf).
+TUVAN_EXIT_AFTER_START in app/gui/shell/launch.py, which also prints a page through QtPdf).
 
     make dist-smoke                     builds dist/tuvan, then runs this file
     TUVAN_DIST_SMOKE=1 QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q tests/packaging

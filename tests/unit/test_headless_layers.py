@@ -1,5 +1,6 @@
 """core, store, sync, reports and cli never import Qt (DESIGN.md section 1)."""
 
+import ast
 import re
 import subprocess
 import sys
@@ -37,3 +38,44 @@ def test_no_headless_module_mentions_pyside6():
         if re.search(r"^\s*(from|import)\s+(PySide6|app\.gui)", path.read_text(encoding="utf-8"), re.M)
     ]
     assert offenders == []
+
+
+# --- app/gui: one sub-package per screen, the shell on top, common below -----------------------
+GUI = ROOT / "app" / "gui"
+SCREENS = {"today", "clients", "activities", "groups", "reports", "sync", "settings"}
+
+
+def _gui_imports(path: Path) -> set[str]:
+    """The app.gui sub-packages a module imports, at any level (function-local imports count too)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        found |= {name.split(".")[2] for name in names if name.startswith("app.gui.")}
+    return found
+
+
+def test_gui_modules_live_in_packages_that_say_what_they_hold():
+    flat = [p.name for p in GUI.glob("*.py") if p.name != "__init__.py"]
+    assert flat == []
+    packages = {p.parent.name for p in GUI.glob("*/__init__.py")}
+    assert packages == SCREENS | {"shell", "common"}
+    for package in packages:
+        docstring = ast.get_docstring(ast.parse((GUI / package / "__init__.py").read_text(encoding="utf-8")))
+        assert docstring and "import" in docstring.lower(), f"app/gui/{package} does not say what it may import"
+
+
+def test_screens_import_only_common_and_the_shell_imports_them():
+    offenders = []
+    for path in GUI.rglob("*.py"):
+        package = path.relative_to(GUI).parts[0]
+        if package in ("shell", "__init__.py"):
+            continue
+        allowed = {"common"} | ({package} if package in SCREENS else set())
+        offenders += [f"{path.relative_to(ROOT)} imports app.gui.{other}"
+                      for other in sorted(_gui_imports(path) - allowed)]
+    assert offenders == []
+
