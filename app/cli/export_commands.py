@@ -8,6 +8,7 @@ from app.cli.context import emit, open_register
 from app.core.errors import UserError
 from app.core.i18n import N_, _
 from app.reports import subject_export
+from app.store import clients
 from app.store.files import write_atomic
 
 
@@ -17,12 +18,10 @@ class ClientNotFound(UserError):
 
 def find_client(conn, code_or_id: str) -> str:
     """A client's id from its id or its record code (any letter case), deleted files included."""
-    text = code_or_id.strip()
-    row = conn.execute("SELECT id FROM clients WHERE id = ? OR upper(code) = upper(?)"
-                       " ORDER BY deleted, seq LIMIT 1", (text, text)).fetchone()
-    if row is None:
+    client_id = clients.find_id(conn, code_or_id)
+    if client_id is None:
         raise ClientNotFound(client=code_or_id)
-    return row[0]
+    return client_id
 
 
 def cmd_export_client(args) -> int:

@@ -16,7 +16,8 @@ from datetime import date
 from app.core.clock import local, parse_stamp
 from app.core.i18n import _
 from app.reports.form_file import FormFile, Row
-from app.reports.monthly import Amendment, Closure, MonthlyReport
+from app.reports.month_state import Amendment, Closure
+from app.reports.monthly import MonthlyReport
 from app.reports.period import Month
 
 TOTAL = "total"  # code of the district's total column

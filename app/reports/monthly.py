@@ -11,30 +11,12 @@ from dataclasses import dataclass, field
 
 from app.core.clock import today
 from app.core.unit import RegisterRole, Unit
-from app.reports.engine import FormResult, compute, compute_district
-from app.reports.form_file import FormFile, default_form, parse_form
+from app.reports import month_state
+from app.reports.engine import FormResult
+from app.reports.form_file import FormFile, parse_form
+from app.reports.month_state import Amendment, Closure, chosen_form, current_numbers
 from app.reports.period import Month
 from app.store import settings as register_settings
-
-
-@dataclass(frozen=True)
-class Amendment:
-    """A number of a closed month that changed after it was closed."""
-
-    month: Month
-    row: str
-    column: str
-    closed_value: int
-    current_value: int
-    point: str | None = None  # district forms: which point's number changed
-
-
-@dataclass(frozen=True)
-class Closure:
-    month: Month
-    closed_at: str
-    closed_by: str  # full name of the chair who closed it
-    digest: str     # SHA-256 of the frozen numbers
 
 
 @dataclass(frozen=True)
@@ -60,14 +42,6 @@ class MonthlyReport:
         return self.unit.role is RegisterRole.DISTRICT
 
 
-def chosen_form(conn) -> FormFile:
-    """The form the administrator chose (stored in the register), else the built-in default."""
-    text = register_settings.get(conn, "report_form")
-    if not text:
-        return default_form()
-    return parse_form(tomllib.loads(text), "report_form")
-
-
 def choose_form(register, toml_text: str, file_name: str = "report_form") -> FormFile:
     """Check a form file and make it this register's form (administrators)."""
     from app.core.i18n import N_
@@ -82,25 +56,16 @@ def choose_form(register, toml_text: str, file_name: str = "report_form") -> For
     return form
 
 
-def current_numbers(conn, form: FormFile, month: Month, district: bool, progress=None, reader=None) -> FormResult:
-    """The month counted now; `reader` (Register.reader) counts part of it on a second core."""
-    if district:
-        return compute_district(conn, form, month, progress, reader=reader)
-    return compute(conn, form, month, progress=progress, reader=reader)
-
-
 def monthly_report(register, month: Month, form: FormFile | None = None, progress=None) -> MonthlyReport:
     """The month's form as it prints; `progress` (app.core.progress) shows the counting and may cancel it."""
-    from app.reports import closing
-
     conn = register.conn
     unit = register.unit()
     form = form or chosen_form(conn)
     district = unit.role is RegisterRole.DISTRICT
-    closure, frozen = closing.closed(conn, month, form)
+    closure, frozen = month_state.closed(conn, month, form)
     if frozen is not None:
         # A closed month prints as it was closed: its numbers and the amendments it reported then.
-        result, amendments = frozen, closing.frozen_amendments(conn, month)
+        result, amendments = frozen, month_state.frozen_amendments(conn, month)
     else:
         result, amendments = current_numbers(conn, form, month, district, progress, register.reader), None
     return MonthlyReport(
@@ -110,5 +75,5 @@ def monthly_report(register, month: Month, form: FormFile | None = None, progres
         place_name=register_settings.get(conn, "place_name"),
         made_on=today().isoformat(),
         closure=closure,
-        amendments=amendments if amendments is not None else closing.amendments(conn, form, month, district),
+        amendments=amendments if amendments is not None else month_state.amendments(conn, form, month, district),
     )

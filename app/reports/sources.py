@@ -1,9 +1,10 @@
-"""The rows a month's indicators are counted from, as SQL: one source per kind of record.
+"""The engine's SQL: the rows a month's indicators are counted from, and the statements over them.
 
 Each source is a SELECT over one month (`:first`, `:last`) that keeps only the rows some metric of
 it can count, and names its columns the same way for every metric (`origin`, `client_id`, `sex`,
-`grp` …). The engine wraps a source in one aggregate query per form (`engine.py`); the drill-down
-selects from the same text, so a number and the records behind it cannot disagree.
+`grp` …). `SourceQuery` wraps a source in one aggregate statement per form, which the engine
+(`engine.py`) runs and files; the drill-down selects from the same text, so a number and the
+records behind it cannot disagree. Every statement of the engine is written here.
 
 Deleted records never count, nor records attached to a client whose record is deleted.
 """
@@ -11,6 +12,8 @@ Deleted records never count, nor records attached to a client whose record is de
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from app.reports.metrics import FILTER_COLUMNS, INDIVIDUAL, PEOPLE, REGISTRY, ROWS, Metric
 
 # The client's group at the end of the month: the last history entry starting on or before its
 # last day (any point may have written it), else the group on the client's record.
@@ -125,3 +128,163 @@ def source_sql(name: str, *, one_point: bool, with_group: bool) -> str:
     if not SOURCES[name].attached:
         return rows
     return with_client(f"({rows}) AS r", "r.*", with_group=with_group)
+
+
+# --- statements -----------------------------------------------------------------------------
+
+Measure = tuple[str, tuple[tuple[str, str], ...]]  # (metric name, sorted filters): one aggregate
+
+
+class Params(dict):
+    def bind(self, value) -> str:
+        """One name per value, so two cells filtering on the same value write the same condition."""
+        for key, bound in self.items():
+            if bound == value:
+                return f":{key}"
+        key = f"f{len(self)}"
+        self[key] = value
+        return f":{key}"
+
+
+def _filters(filters, params: Params) -> list[str]:
+    parts = []
+    for name, value in filters:
+        column = _column(name)
+        if name == "kind" and value == "individual":
+            parts.append(f"{column} IN ({', '.join(repr(kind) for kind in INDIVIDUAL)})")
+        else:
+            parts.append(f"{column} = {params.bind(value)}")
+    return parts
+
+
+def _all(parts) -> str:
+    return " AND ".join(f"({part})" for part in parts if part) or "1"
+
+
+def condition(metric: Metric, filters, params: Params) -> str:
+    """The metric's own condition and its filters, with the filter values bound as parameters."""
+    return _all([metric.where, *_filters(filters, params)])
+
+
+def _column(name: str) -> str:
+    return FILTER_COLUMNS.get(name, name)
+
+
+class SourceQuery:
+    """One statement counting every measure of one source, in SQL, in steps whose work per row does
+    not grow with the number of cells.
+
+    Rows attached to a client (contacts, referrals …): the rows are first folded per client (and
+    point), with one count per distinct condition a cell puts on the row itself ("home visits this
+    month", "completed loans"); each client's sex and group are then looked up once, not once per
+    row; each cell adds up those counts over the clients whose sex and group match, or, for người,
+    counts the clients whose count is not zero. A person served by two points is one person in the
+    total, which folds per client again over all points.
+
+    Rows without a client (clients themselves, sessions, outreach …): the rows are grouped by the
+    columns the filters name (sex, group, kind …), each distinct metric condition counted once per
+    group; each cell adds up the few groups its filters select."""
+
+    def __init__(self, source: str, measures: list[Measure], *, one_point: bool, by_origin: bool) -> None:
+        self.measures = measures
+        self.params = Params()
+        self.counters: dict[tuple, str] = {}
+        self.parts = False     # the answer's rows are points, then corrections to their sum (the total)
+        with_group = any(name == "group" for _m, filters in measures for name, _v in filters)
+        rows = rows_sql(source, one_point=one_point, with_group=with_group)
+        if SOURCES[source].attached:
+            self.sql = self._per_client(rows, with_group, by_origin)
+        else:
+            self.sql = self._grouped(rows, by_origin)
+
+    def _counter(self, where: str, value: str) -> str:
+        return self.counters.setdefault((where, value), f"n{len(self.counters)}")
+
+    def _counts(self) -> list[str]:
+        counts = []
+        for (where, value), alias in self.counters.items():
+            if value == ROWS:
+                counts.append(f"count(*) AS {alias}" if where == "1" else f"count(CASE WHEN {where} THEN 1 END) AS {alias}")
+            else:
+                counts.append(f"sum(CASE WHEN {where} THEN {value} END) AS {alias}")
+        return counts
+
+    def _per_client(self, rows: str, with_group: bool, by_origin: bool) -> str:
+        finals = []
+        for name, filters in self.measures:
+            metric = REGISTRY[name]
+            own = [(f, v) for f, v in filters if _column(f) not in CLIENT_COLUMNS]
+            theirs = [(f, v) for f, v in filters if _column(f) in CLIENT_COLUMNS]
+            alias = self._counter(_all([metric.where, *_filters(own, self.params)]),
+                                  ROWS if metric.value == PEOPLE else metric.value)
+            who = _all(_filters(theirs, self.params))
+            if metric.value == PEOPLE:
+                finals.append(f"count(CASE WHEN {alias} > 0 THEN 1 END)" if who == "1"
+                              else f"count(CASE WHEN {who} AND {alias} > 0 THEN 1 END)")
+            else:
+                finals.append(f"coalesce(sum({alias}), 0)" if who == "1"
+                              else f"coalesce(sum(CASE WHEN {who} THEN {alias} END), 0)")
+        key = "client_id, origin" if by_origin else "client_id"
+        stage = f"SELECT {', '.join([key, *self._counts()])} FROM ({rows}) GROUP BY {key}"
+        columns = ", ".join(finals)
+        if not by_origin:
+            src = with_client(f"({stage}) AS r", "r.*", with_group=with_group)
+            # Materialized: else SQLite would copy the client's group lookup into every cell that names it.
+            return f"WITH src AS MATERIALIZED ({src}) SELECT {columns} FROM src"
+        # The total is the points' columns added up, corrected for the clients some point other than
+        # their own served (`home` is the point of the client's record; few): their rows are taken
+        # off ("less") and they are counted once each ("once"). Counting every client again for the
+        # total cost a third of the statement at 40 points.
+        src = with_client(f"({stage}) AS r", "r.*, c.origin AS home", with_group=with_group)
+        sums = ", ".join(f"sum({alias}) AS {alias}" for alias in self.counters.values())
+        self.parts = True
+        return (f"WITH src AS MATERIALIZED ({src}),"
+                " visited AS (SELECT DISTINCT client_id FROM src WHERE origin != home),"
+                f" once AS (SELECT sex, grp, {sums} FROM src WHERE client_id IN visited GROUP BY client_id)"
+                f" SELECT 'point', origin, {columns} FROM src GROUP BY origin"
+                f" UNION ALL SELECT 'less', NULL, {columns} FROM src WHERE client_id IN visited"
+                f" UNION ALL SELECT 'once', NULL, {columns} FROM once")
+
+    def _grouped(self, rows: str, by_origin: bool) -> str:
+        if any(REGISTRY[name].value == PEOPLE for name, _f in self.measures):
+            raise ValueError("distinct people need rows attached to a client")
+        finals = []
+        for name, filters in self.measures:
+            metric = REGISTRY[name]
+            alias = self._counter(_all([metric.where]), metric.value)
+            when = _all(_filters(filters, self.params))
+            finals.append(f"coalesce(sum({alias}), 0)" if when == "1"
+                          else f"coalesce(sum(CASE WHEN {when} THEN {alias} END), 0)")
+        dims = sorted({_column(name) for _m, filters in self.measures for name, _v in filters})
+        key = ", ".join([*dims, "origin"])
+        # Materialized so that each row's group lookup runs once (SQLite would repeat it per use).
+        stage = (f"WITH raw AS MATERIALIZED ({rows}) SELECT {', '.join([key, *self._counts()])} FROM raw"
+                 f" GROUP BY {key}")
+        columns = ", ".join(finals)
+        if not by_origin:
+            return f"SELECT {columns} FROM ({stage})"
+        return (f"WITH src AS MATERIALIZED ({stage}) SELECT origin, {columns} FROM src GROUP BY origin"
+                f" UNION ALL SELECT NULL, {columns} FROM src")
+
+
+def service_codes_sql() -> str:
+    """The referral services of the register's catalog, which a form's cells may name."""
+    return "SELECT code FROM catalog_items WHERE kind = 'service'"
+
+
+def points_sql(table: str) -> str:
+    """The origins of `table`'s live records, walking its origin index from one point to the next
+    instead of reading every record."""
+    # "+deleted": else SQLite walks clients_sort (deleted, …) instead of the origin index.
+    return (f"WITH RECURSIVE o(code) AS (SELECT min(origin) FROM {table} WHERE +deleted = 0"
+            f" UNION ALL SELECT (SELECT min(origin) FROM {table} WHERE origin > o.code AND +deleted = 0)"
+            " FROM o WHERE o.code IS NOT NULL) SELECT code FROM o WHERE code IS NOT NULL")
+
+
+def records_behind_sql(metric: Metric, filters, *, one_point: bool, with_group: bool) -> tuple[str, Params]:
+    """The keys of the records a cell counts: the same source and condition as its number."""
+    params = Params()
+    when = condition(metric, filters, params)
+    sql = (f"WITH src AS ({source_sql(metric.source, one_point=one_point, with_group=with_group)})"
+           f" SELECT DISTINCT {metric.ref_key} FROM src WHERE {when}")
+    return sql, params

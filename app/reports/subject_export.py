@@ -37,7 +37,7 @@ from app.reports.subject_fields import (
     field_labels,
 )
 from app.reports.subject_pdf import to_pdf
-from app.store import catalogs, records, settings, staff
+from app.store import catalogs, client_file_records, records, settings, staff, users
 
 FORMAT = "tuvan.subject-export"
 FORMAT_VERSION = 1
@@ -76,7 +76,7 @@ class _Lookups:
     def __init__(self, conn) -> None:
         self.conn = conn
         self.staff = staff.names(conn)
-        self.users = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, login, full_name FROM users")}
+        self.users = {u.id: (u.login, u.full_name) for u in users.list_users(conn)}
         self._catalogs: dict[str, dict[str, str]] = {}
 
     def catalog(self, kind: str) -> dict[str, str]:
@@ -137,7 +137,7 @@ def display_name(row: dict[str, Any]) -> str:
 
 
 def _unit(conn) -> dict[str, str]:
-    info = dict(conn.execute("SELECT key, value FROM register_info"))
+    info = settings.register_info(conn)
     return {"code": info.get("unit_code", ""), "role": info.get("role", ""),
             "name": settings.get(conn, "unit_name"), "office_name": settings.get(conn, "office_name"),
             "address": settings.get(conn, "unit_address"), "place_name": settings.get(conn, "place_name")}
@@ -151,8 +151,7 @@ def _family(conn, client: dict[str, Any]) -> list[dict[str, Any]]:
         links.append({"id": other["id"], "deleted": bool(other["deleted"]), "link": "family_of",
                       "code": other["code"], "name": display_name(other),
                       "relationship": client["relationship"], "birth_year": None})
-    for row in records.rows(conn, "clients", "SELECT * FROM clients WHERE related_client_id = ? AND deleted = 0"
-                            " ORDER BY sort_key", (client["id"],)):
+    for row in client_file_records.family_members(conn, client["id"]):
         links.append({"id": row["id"], "deleted": False, "link": "family_member", "code": row["code"],
                       "name": display_name(row), "relationship": row["relationship"],
                       "birth_year": row["birth_year"]})
@@ -163,12 +162,7 @@ def _family(conn, client: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _contacts(conn, client_id: str, look: _Lookups) -> tuple[list[dict[str, Any]], list[str]]:
     """Own contacts and sessions taken part in; also the ids of the client's own rows."""
-    rows = records.rows(conn, "contacts", """
-        SELECT c.*, NULL AS participation_id, 0 AS participation_deleted FROM contacts c WHERE c.client_id = :c
-        UNION ALL
-        SELECT c.*, p.id, p.deleted FROM contact_participants p JOIN contacts c ON c.id = p.contact_id
-        WHERE p.client_id = :c
-        ORDER BY contact_date, seq""", {"c": client_id})
+    rows = client_file_records.contacts(conn, client_id)
     shaped, own_ids = [], []
     fields = SECTION_BY_KEY["contacts"].fields
     for row in rows:
@@ -188,11 +182,7 @@ def _contacts(conn, client_id: str, look: _Lookups) -> tuple[list[dict[str, Any]
 
 
 def _meetings(conn, client_id: str, look: _Lookups) -> list[dict[str, Any]]:
-    rows = records.rows(conn, "meeting_attendance", """
-        SELECT a.id, max(a.deleted, t.deleted) AS deleted, t.id AS meeting_id, t.meeting_date, t.topic,
-               t.facilitator_id, g.name AS group_name
-        FROM meeting_attendance a JOIN group_meetings t ON t.id = a.meeting_id JOIN groups g ON g.id = t.group_id
-        WHERE a.client_id = ? ORDER BY t.meeting_date, a.seq""", (client_id,))
+    rows = client_file_records.meetings(conn, client_id)
     shaped = []
     for row in rows:
         record = _shape(SECTION_BY_KEY["meetings"].fields, row, look)
@@ -201,9 +191,8 @@ def _meetings(conn, client_id: str, look: _Lookups) -> list[dict[str, Any]]:
     return shaped
 
 
-def _simple(conn, key: str, sql: str, client_id: str, look: _Lookups) -> list[dict[str, Any]]:
-    section = SECTION_BY_KEY[key]
-    return [_shape(section.fields, row, look) for row in records.rows(conn, section.table, sql, (client_id,))]
+def _simple(key: str, rows: list[dict[str, Any]], look: _Lookups) -> list[dict[str, Any]]:
+    return [_shape(SECTION_BY_KEY[key].fields, row, look) for row in rows]
 
 
 def _audit_detail(action: str, entity: str | None, detail: dict[str, Any]) -> str:
@@ -218,12 +207,10 @@ def _audit_detail(action: str, entity: str | None, detail: dict[str, Any]) -> st
 
 
 def _access_log(conn, entity_ids: list[str], look: _Lookups) -> list[dict[str, Any]]:
-    """Audit entries about the client's own records, oldest first (json_each: no limit on ids)."""
-    cursor = conn.execute(
-        "SELECT seq, at, user_id, action, entity, entity_id, detail FROM audit_log"
-        " WHERE entity_id IN (SELECT value FROM json_each(?)) ORDER BY seq", (json.dumps(entity_ids),))
+    """Audit entries about the client's own records, oldest first."""
     entries = []
-    for seq, at, user_id, action, entity, entity_id, detail_text in cursor:
+    rows = client_file_records.audit_entries(conn, entity_ids)
+    for seq, at, user_id, action, entity, entity_id, detail_text in rows:
         detail = json.loads(detail_text or "{}")
         entries.append({
             "seq": seq, "at": at, "user_id": user_id, "user_id_label": look.user(user_id),
@@ -239,18 +226,12 @@ def collect(conn, client_id: str, *, now: datetime | None = None) -> dict[str, A
     client = records.fetch(conn, "clients", client_id, include_deleted=True)
     look = _Lookups(conn)
     moment = now or utc_now()
-    history = _simple(conn, "group_history", "SELECT * FROM client_groups WHERE client_id = ?"
-                      " ORDER BY start_date, seq", client_id, look)
+    history = _simple("group_history", client_file_records.group_history(conn, client_id), look)
     contacts, contact_ids = _contacts(conn, client_id, look)
-    referrals = _simple(conn, "referrals", "SELECT * FROM referrals WHERE client_id = ?"
-                        " ORDER BY referred_date, seq", client_id, look)
-    rehab = _simple(conn, "rehab", "SELECT * FROM rehab_registrations WHERE client_id = ?"
-                    " ORDER BY registration_date, seq", client_id, look)
-    methadone = _simple(conn, "methadone", "SELECT * FROM methadone_episodes WHERE client_id = ?"
-                        " ORDER BY start_date, seq", client_id, look)
-    memberships = _simple(conn, "self_help_groups", "SELECT m.*, g.name AS group_name FROM group_members m"
-                          " JOIN groups g ON g.id = m.group_id WHERE m.client_id = ? ORDER BY m.joined_date, m.seq",
-                          client_id, look)
+    referrals = _simple("referrals", client_file_records.referrals(conn, client_id), look)
+    rehab = _simple("rehab", client_file_records.rehab(conn, client_id), look)
+    methadone = _simple("methadone", client_file_records.methadone(conn, client_id), look)
+    memberships = _simple("self_help_groups", client_file_records.memberships(conn, client_id), look)
     meetings = _meetings(conn, client_id, look)
     own_ids = [client_id, *contact_ids] + [r["id"] for part in (history, referrals, rehab, methadone,
                                                                   memberships, meetings) for r in part]

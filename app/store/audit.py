@@ -73,6 +73,14 @@ def verify(conn) -> AuditReport:
     return AuditReport(count, None, prev_hash)
 
 
+def about(conn, entity_id: str, limit: int = 200) -> list[dict]:
+    """The latest entries about one record, newest first, with the user's login (a client file's access log)."""
+    rows = conn.execute(
+        "SELECT a.at, u.login, a.action, a.entity FROM audit_log a LEFT JOIN users u ON u.id = a.user_id"
+        " WHERE a.entity_id = ? ORDER BY a.seq DESC LIMIT ?", (entity_id, limit))
+    return [dict(zip(("at", "login", "action", "entity"), row)) for row in rows]
+
+
 def recent(conn, limit: int = 200) -> list[dict]:
     rows = conn.execute(
         "SELECT a.seq, a.at, u.login, a.action, a.entity, a.entity_id, a.detail"

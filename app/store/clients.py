@@ -125,6 +125,15 @@ def get(conn, client_id: str) -> dict[str, Any]:
     return records.fetch(conn, "clients", client_id)
 
 
+def find_id(conn, code_or_id: str) -> str | None:
+    """A client's id from its id or its record code (any letter case), deleted files included;
+    a live file wins over a deleted one with the same code."""
+    text = code_or_id.strip()
+    row = conn.execute("SELECT id FROM clients WHERE id = ? OR upper(code) = upper(?)"
+                       " ORDER BY deleted, seq LIMIT 1", (text, text)).fetchone()
+    return None if row is None else row[0]
+
+
 def group_history(conn, client_id: str) -> list[dict[str, Any]]:
     return records.rows(conn, "client_groups",
                         "SELECT * FROM client_groups WHERE client_id = ? AND deleted = 0 ORDER BY start_date, seq",

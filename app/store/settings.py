@@ -19,6 +19,12 @@ def get_all(conn) -> dict[str, Any]:
     return {name: get(conn, name) for name in REGISTER_SETTINGS}
 
 
+def register_info(conn) -> dict[str, str]:
+    """The register's fixed facts (unit code, role, ids), written when it was made; unlike settings,
+    nobody edits them."""
+    return dict(conn.execute("SELECT key, value FROM register_info"))
+
+
 def put(conn, name: str, value: Any, user_id: str | None) -> Any:
     """Validate and store one setting; returns the stored value. Caller holds the transaction."""
     value = REGISTER_SETTINGS[name].coerce(value)

@@ -36,7 +36,7 @@ from app.gui.common.forms import Form, date_text
 from app.gui.common.session import Session
 from app.gui.common.tables import RowsModel, selected_row, table_view
 from app.gui.common.widgets import error_label, heading, set_error
-from app.store import clients, contacts, groups, records, referrals, treatment
+from app.store import audit, clients, contacts, groups, records, referrals, treatment
 
 CONSENT_FIELDS = ("consent_date", "consent_scope", "consent_withdrawn")
 
@@ -67,9 +67,7 @@ def load_file(register, client_id: str, *, log_view: bool = True) -> ClientFileD
             related = clients.get(conn, client["related_client_id"])
         except records.RecordNotFound:
             related = None
-    access = [dict(zip(("at", "login", "action", "entity"), row)) for row in conn.execute(
-        "SELECT a.at, u.login, a.action, a.entity FROM audit_log a LEFT JOIN users u ON u.id = a.user_id"
-        " WHERE a.entity_id = ? ORDER BY a.seq DESC LIMIT 200", (client_id,))]
+    access = audit.about(conn, client_id)
     return ClientFileData(
         client, related, contacts.for_client(conn, client_id), referrals.for_client(conn, client_id),
         treatment.rehab_for_client(conn, client_id), treatment.methadone_for_client(conn, client_id),

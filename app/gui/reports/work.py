@@ -8,7 +8,7 @@ from pathlib import Path
 from app.core.clock import local_datetime_text, parse_stamp, today
 from app.core.i18n import _, ngettext
 from app.core.progress import Progress
-from app.reports import closing, engine
+from app.reports import engine, month_state
 from app.reports.drill_down import RecordLine, describe
 from app.reports.form_file import FormFile, FormFileError
 from app.reports.monthly import MonthlyReport, choose_form, monthly_report
@@ -61,7 +61,7 @@ def status_text(shown: Shown) -> str:
 
 def load_report(register, month: Month, progress: Progress | None = None) -> Shown:
     report = monthly_report(register, month, progress=progress)
-    frozen = report.closure is not None and closing.closed(register.conn, month, report.form)[1] is not None
+    frozen = report.closure is not None and month_state.closed(register.conn, month, report.form)[1] is not None
     return Shown(report, frozen)
 
 
