@@ -1,1 +1,3 @@
-"""The `tuvan` command line: argparse over core, store, sync and reports (no Qt)."""
+"""The `tuvan` command line: argparse over core, store, sync, reports and demo.
+
+Never imports Qt; SQL goes through the store's repositories."""

@@ -79,3 +79,37 @@ def test_screens_import_only_common_and_the_shell_imports_them():
                       for other in sorted(_gui_imports(path) - allowed)]
     assert offenders == []
 
+
+
+# --- the layers below the GUI: each imports only the layers under it -----------------------------
+LOWER = {
+    "core": set(),
+    "store": {"core"},
+    "sync": {"core", "store"},
+    "reports": {"core", "store"},
+    "demo": {"core", "store"},
+    "cli": {"core", "store", "sync", "reports", "demo"},
+}
+
+
+def _app_imports(path: Path) -> set[str]:
+    """The app packages a module imports, at any level (function-local imports count too)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        found |= {name.split(".")[1] for name in names if name.startswith("app.") and name.count(".") >= 1}
+    return found
+
+
+def test_each_layer_imports_only_the_layers_under_it():
+    offenders = []
+    for package, allowed in LOWER.items():
+        for path in (ROOT / "app" / package).rglob("*.py"):
+            offenders += [f"{path.relative_to(ROOT)} imports app.{other}"
+                          for other in sorted(_app_imports(path) - allowed - {package, "__version__"})]
+    assert offenders == []
