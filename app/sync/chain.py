@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from app.store import bundle_log, key_ring, sync_alarms
+
 
 @dataclass
 class PointChain:
@@ -30,12 +32,9 @@ def _merge_ranges(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def chain_of(conn, point: str) -> PointChain:
-    rows = conn.execute("SELECT seq, first_change, last_change, created_at, imported_at, supersedes"
-                        " FROM bundles_received WHERE sender = ? ORDER BY seq", (point,)).fetchall()
+    rows = bundle_log.received(conn, point)
     chain = PointChain(point)
-    name = conn.execute("SELECT unit_name FROM trusted_keys WHERE unit_code = ? ORDER BY active DESC LIMIT 1",
-                        (point,)).fetchone()
-    chain.unit_name = name[0] if name else ""
+    chain.unit_name = key_ring.unit_name(conn, point)
     chain.bundles = [r[0] for r in rows]
     if rows:
         chain.last_bundle_made = max(r[3] for r in rows)
@@ -51,9 +50,7 @@ def chain_of(conn, point: str) -> PointChain:
                 chain.missing_changes.append((expected_from, first - 1))
             expected_from = last + 1
         chain.contiguous_upto = covered[0][1] if covered and covered[0][0] <= 1 else 0
-    chain.open_alarms = [dict(zip(("seq", "kind", "raised_at"), r)) for r in conn.execute(
-        "SELECT seq, kind, raised_at FROM sync_alarms WHERE sender = ? AND acknowledged_at IS NULL ORDER BY seq",
-        (point,))]
+    chain.open_alarms = [dict(zip(("seq", "kind", "raised_at"), r)) for r in sync_alarms.open_alarms(conn, point)]
     return chain
 
 
@@ -68,32 +65,25 @@ def check_links(register, sender: str, seq: int, file_hash: str, prev_hash: str 
     conn = register.conn
     alarmed = []
     links = []
-    before = conn.execute("SELECT file_hash FROM bundles_received WHERE sender = ? AND seq = ?",
-                          (sender, seq - 1)).fetchone()
+    before = bundle_log.received_hash(conn, sender, seq - 1)
     if before is not None:
-        links.append((seq, before[0], prev_hash))
-    after = conn.execute("SELECT prev_hash FROM bundles_received WHERE sender = ? AND seq = ?",
-                         (sender, seq + 1)).fetchone()
+        links.append((seq, before, prev_hash))
+    after = bundle_log.named_before(conn, sender, seq + 1)
     if after is not None:
         links.append((seq + 1, file_hash, after[0]))
     for alarmed_seq, known, named in links:
         if known == named:
             continue
-        exists = conn.execute("SELECT 1 FROM sync_alarms WHERE sender = ? AND seq = ? AND kind = 'chain'"
-                              " AND known_hash = ? AND other_hash = ?",
-                              (sender, alarmed_seq, known, named or "")).fetchone()
-        if exists:
+        if sync_alarms.chain_alarm_exists(conn, sender, alarmed_seq, known, named or ""):
             continue
-        conn.execute("INSERT INTO sync_alarms (sender, seq, kind, known_hash, other_hash, raised_at)"
-                     " VALUES (?, ?, 'chain', ?, ?, ?)", (sender, alarmed_seq, known, named or "", utc_stamp()))
+        sync_alarms.raise_alarm(conn, sender, alarmed_seq, "chain", known, named or "", utc_stamp())
         register.audit("bundle.chain_alarm", "bundles_received", f"{sender}:{alarmed_seq}")
         alarmed.append(alarmed_seq)
     return alarmed
 
 
 def all_chains(conn) -> list[PointChain]:
-    points = {r[0] for r in conn.execute("SELECT unit_code FROM trusted_keys WHERE role = 'point'")}
-    points |= {r[0] for r in conn.execute("SELECT DISTINCT sender FROM bundles_received")}
+    points = key_ring.point_codes(conn) | bundle_log.senders(conn)
     return [chain_of(conn, point) for point in sorted(points)]
 
 
@@ -103,6 +93,5 @@ def acknowledge_alarm(register, point: str, seq: int) -> None:
 
     register.require(Permission.MANAGE_SETTINGS)
     with register.transaction():
-        register.conn.execute("UPDATE sync_alarms SET acknowledged_at = ?, acknowledged_by = ? WHERE sender = ?"
-                              " AND seq = ? AND acknowledged_at IS NULL", (utc_stamp(), register.user.id, point, seq))
+        sync_alarms.acknowledge(register.conn, point, seq, utc_stamp(), register.user.id)
         register.audit("bundle.alarm_acknowledged", "sync_alarms", f"{point}:{seq}")

@@ -24,6 +24,7 @@ from app.core.errors import UserError
 from app.core.i18n import N_
 from app.core.progress import Progress
 from app.core.roles import Permission
+from app.store import bundle_log, change_log
 from app.store.files import write_atomic
 from app.store.records import SYNCED_TABLES
 from app.sync import container, identity, payload
@@ -55,15 +56,12 @@ class ExportedBundle:
 
 def acknowledged(conn, districts: list[str]) -> int:
     """The highest change number every recipient has acknowledged (0 until each sent a receipt)."""
-    levels = []
-    for code in districts:
-        row = conn.execute("SELECT max(upto_change) FROM receipts WHERE district = ?", (code,)).fetchone()
-        levels.append(row[0] or 0)
+    levels = [bundle_log.acknowledged_by(conn, code) for code in districts]
     return min(levels) if levels else 0
 
 
 def _columns(conn, table: str) -> list[str]:
-    return [row[1] for row in conn.execute(f"PRAGMA table_info({table})") if row[1] not in LOCAL_COLUMNS]
+    return [name for name in change_log.columns(conn, table) if name not in LOCAL_COLUMNS]
 
 
 BATCH = 2000
@@ -73,14 +71,10 @@ MAX_RAW = 1 << 30          # a part's document stays far below the reader's 2 Gi
 def _latest_changes(conn, after: int, columns_of: dict[str, list[str]]) -> Iterator[tuple[int, str, tuple]]:
     """(latest change number, table, row values) of every record changed after `after`, in change order.
 
-    Streams: the change log is walked in order (its primary key) keeping each record's latest
-    change only (the change_log_row index answers "is there a later one?"), and the rows are fetched
-    by id a batch at a time, so memory does not grow with the number of records.
+    Streams: the change log is walked in order keeping each record's latest change only, and the
+    rows are fetched by id a batch at a time, so memory does not grow with the number of records.
     """
-    cursor = conn.execute(
-        "SELECT c.change_no, c.table_name, c.row_id FROM change_log AS c WHERE c.change_no > ? AND NOT EXISTS"
-        " (SELECT 1 FROM change_log AS later WHERE later.table_name = c.table_name AND later.row_id = c.row_id"
-        " AND later.change_no > c.change_no) ORDER BY c.change_no", (after,))
+    cursor = change_log.latest_changes(conn, after)
     while batch := cursor.fetchmany(BATCH):
         wanted: dict[str, list[str]] = {}
         for _change, table, row_id in batch:
@@ -90,11 +84,8 @@ def _latest_changes(conn, after: int, columns_of: dict[str, list[str]]) -> Itera
         for table, ids in wanted.items():
             columns = columns_of[table]
             position = columns.index("id")
-            for start in range(0, len(ids), 500):
-                part = ids[start:start + 500]
-                for row in conn.execute(f"SELECT {', '.join(columns)} FROM {table}"
-                                        f" WHERE id IN ({','.join('?' * len(part))})", part):
-                    found[(table, row[position])] = row
+            for row in change_log.rows_by_id(conn, table, columns, ids):
+                found[(table, row[position])] = row
         for change_no, table, row_id in batch:
             row = found.get((table, row_id))
             if row is not None:
@@ -124,11 +115,11 @@ def export_bundles(register, out: Path, progress: Progress | None = None) -> lis
     first_record = next(stream, None)
     if first_record is None:
         raise NothingToExport(n=after)
-    last = conn.execute("SELECT coalesce(max(change_no), 0) FROM change_log").fetchone()[0]
+    last = change_log.last_change(conn)
     if progress is not None:
-        progress.expect(conn.execute("SELECT count(*) FROM change_log WHERE change_no > ?", (after,)).fetchone()[0])
+        progress.expect(change_log.count_between(conn, after))
         counted = after
-    previous = conn.execute("SELECT seq, file_hash FROM bundles_sent ORDER BY seq DESC LIMIT 1").fetchone()
+    previous = bundle_log.last_sent(conn)
     writer = _Writer(register, Path(out), keys, recipients, identity.latest_key_change(conn), unconfirmed(conn),
                      previous, after + 1)
     relayed = identity.served_units(conn) if unit.role.value == "district" else {}
@@ -141,8 +132,7 @@ def export_bundles(register, out: Path, progress: Progress | None = None) -> lis
         if number % 64 == 0:
             if progress is not None:
                 # Changes between two records were of records sent once, with their latest state.
-                done = conn.execute("SELECT count(*) FROM change_log WHERE change_no > ? AND change_no <= ?",
-                                    (counted, change_no)).fetchone()[0]
+                done = change_log.count_between(conn, counted, change_no)
                 counted = change_no
                 progress.add(done)
             if part.records and _full(part):
@@ -199,7 +189,7 @@ class _Writer:
 
 def unconfirmed(conn) -> list[int]:
     """Numbers committed as 'writing' whose file may or may not have been written (a power cut)."""
-    return [row[0] for row in conn.execute("SELECT seq FROM bundles_sent WHERE state = 'writing' ORDER BY seq")]
+    return bundle_log.writing(conn)
 
 
 def _write_numbered(register, path: Path, data: bytes, row: tuple, superseded: list[int]) -> None:
@@ -213,21 +203,17 @@ def _write_numbered(register, path: Path, data: bytes, row: tuple, superseded: l
     conn = register.conn
     seq = row[0]
     with register.transaction():
-        conn.execute("INSERT INTO bundles_sent (seq, file_hash, first_change, last_change, records, bytes,"
-                     " created_at, file_name, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'writing')", row)
+        bundle_log.number_bundle(conn, row)
         register.audit("bundle.export", "bundles_sent", str(seq), {"records": row[4], "last": row[3]})
     try:
         write_atomic(path, data, mode=0o600)
     except BaseException:
         with register.transaction():
-            conn.execute("DELETE FROM bundles_sent WHERE seq = ? AND state = 'writing'", (seq,))
+            bundle_log.give_back(conn, seq)
             register.audit("bundle.export_failed", "bundles_sent", str(seq))
         raise
     with register.transaction():
-        conn.execute("UPDATE bundles_sent SET state = 'sent' WHERE seq = ?", (seq,))
-        if superseded:
-            conn.execute(f"UPDATE bundles_sent SET state = 'superseded' WHERE seq IN ({','.join('?' * len(superseded))})",
-                         superseded)
+        bundle_log.mark_sent(conn, seq, superseded)
 
 
 def _target(out: Path, unit_code: str, seq: int, index: int) -> Path:

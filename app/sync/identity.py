@@ -24,6 +24,7 @@ from app.core.errors import UserError
 from app.core.i18n import N_
 from app.core.recovery_key import ALPHABET
 from app.core.roles import Permission
+from app.store import key_ring, relay_points
 
 IDENTITY_FORMAT = "tuvan-identity"
 KEY_CHANGE_FORMAT = "tuvan-key-change"
@@ -208,19 +209,14 @@ def _new_keys() -> Keys:
 
 def _store(conn, keys: Keys, key_change: str | None = None) -> None:
     private = serialization.NoEncryption()
-    conn.execute(
-        "INSERT INTO identity_keys (fingerprint, sign_private, sign_public, enc_private, enc_public, created_at,"
-        " key_change) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (keys.fingerprint, keys.sign.private_bytes(_RAW, serialization.PrivateFormat.Raw, private),
-         keys.sign_public, keys.enc.private_bytes(_RAW, serialization.PrivateFormat.Raw, private),
-         keys.enc_public, utc_stamp(), key_change))
+    raw = serialization.PrivateFormat.Raw
+    key_ring.add_own_key(conn, keys.fingerprint, keys.sign.private_bytes(_RAW, raw, private), keys.sign_public,
+                         keys.enc.private_bytes(_RAW, raw, private), keys.enc_public, utc_stamp(), key_change)
 
 
 def own_keys(register, *, create: bool = True) -> Keys:
     """The current keys, made (and stored in the register) the first time they are needed."""
-    row = register.conn.execute(
-        "SELECT sign_private, enc_private FROM identity_keys WHERE retired_at IS NULL"
-        " ORDER BY created_at DESC LIMIT 1").fetchone()
+    row = key_ring.current_own_key(register.conn)
     if row is not None:
         return Keys(ed25519.Ed25519PrivateKey.from_private_bytes(row[0]),
                     x25519.X25519PrivateKey.from_private_bytes(row[1]))
@@ -236,7 +232,7 @@ def own_keys(register, *, create: bool = True) -> Keys:
 def all_own_keys(conn) -> list[Keys]:
     """Current and retired keys (a bundle sealed to an old key can still be opened)."""
     return [Keys(ed25519.Ed25519PrivateKey.from_private_bytes(a), x25519.X25519PrivateKey.from_private_bytes(b))
-            for a, b in conn.execute("SELECT sign_private, enc_private FROM identity_keys ORDER BY created_at DESC")]
+            for a, b in key_ring.all_own_keys(conn)]
 
 
 def own_identity(register) -> Identity:
@@ -249,9 +245,8 @@ def own_identity(register) -> Identity:
 
 
 def latest_key_change(conn) -> dict | None:
-    row = conn.execute("SELECT key_change FROM identity_keys WHERE retired_at IS NULL AND key_change IS NOT NULL"
-                       " ORDER BY created_at DESC LIMIT 1").fetchone()
-    return json.loads(row[0]) if row else None
+    text = key_ring.latest_key_change(conn)
+    return json.loads(text) if text is not None else None
 
 
 def rotate_keys(register) -> dict:
@@ -266,8 +261,7 @@ def rotate_keys(register) -> dict:
                      new.enc_public).to_dict(), "made_at": utc_stamp()}
     announcement = {"statement": statement, "signature": b64(old.sign.sign(canonical(statement)))}
     with register.transaction():
-        register.conn.execute("UPDATE identity_keys SET retired_at = ? WHERE fingerprint = ?",
-                              (utc_stamp(), old.fingerprint))
+        key_ring.retire_own_key(register.conn, old.fingerprint, utc_stamp())
         _store(register.conn, new, json.dumps(announcement, ensure_ascii=False))
         register.audit("keys.rotate", "identity_keys", new.fingerprint, {"old": old.fingerprint})
     return announcement
@@ -275,11 +269,8 @@ def rotate_keys(register) -> dict:
 
 # --- pinned peers -------------------------------------------------------------------
 
-_TRUSTED = ("fingerprint, role, unit_code, unit_name, register_id, sign_public, enc_public, points, active,"
-            " point_names, confirmed_fingerprint, direction")
-
-
 def _identity(row) -> Identity:
+    # row: key_ring.TRUSTED_COLUMNS
     # A key pinned from a version 1 file (or followed through a key change) keeps version 1 only if
     # what was confirmed was the key fingerprint itself.
     version = 1 if row[10] in ("", row[0]) else 2
@@ -297,13 +288,9 @@ def pin(register, identity: Identity, typed_fingerprint: str, *, sends_here: boo
     register.require(Permission.MANAGE_SETTINGS)
     if normalize_fingerprint(typed_fingerprint) != identity.confirmation:
         raise FingerprintMismatch()
-    row = register.conn.execute("SELECT fingerprint, active FROM trusted_keys WHERE fingerprint = ?",
-                                (identity.fingerprint,)).fetchone()
-    if row is not None and not row[1]:
+    if key_ring.is_active(register.conn, identity.fingerprint) is False:
         raise KeyRetired()  # a replaced key (perhaps stolen) is never trusted again
-    other = register.conn.execute("SELECT fingerprint FROM trusted_keys WHERE unit_code = ? AND active = 1"
-                                  " AND fingerprint != ?", (identity.unit_code, identity.fingerprint)).fetchone()
-    if other is not None:
+    if key_ring.other_active_key(register.conn, identity.unit_code, identity.fingerprint) is not None:
         # One active key per unit: a second one for the same code would let someone speak for that unit.
         raise UnitAlreadyTrusted(code=identity.unit_code)
     below = identity.role == "point" or (sends_here and register.unit().role.value == "district")
@@ -318,27 +305,19 @@ def untrust(register, fingerprint_text: str) -> Identity:
     if known is None:
         raise UnknownPeer(what=normalize_fingerprint(fingerprint_text))
     with register.transaction():
-        register.conn.execute("UPDATE trusted_keys SET active = 0 WHERE fingerprint = ?", (known.fingerprint,))
+        key_ring.deactivate(register.conn, known.fingerprint)
         register.audit("keys.untrust", "trusted_keys", known.fingerprint, {"unit_code": known.unit_code})
     return known
 
 
 def _pin(register, identity: Identity, replaces: str | None = None, direction: str = "up") -> None:
     with register.transaction():
-        register.conn.execute(
-            "INSERT INTO trusted_keys (fingerprint, role, unit_code, unit_name, register_id, sign_public, enc_public,"
-            " points, pinned_at, pinned_by, active, point_names, confirmed_fingerprint, direction)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"
-            " ON CONFLICT(fingerprint) DO UPDATE SET unit_name = excluded.unit_name, points = excluded.points,"
-            " point_names = excluded.point_names, confirmed_fingerprint = excluded.confirmed_fingerprint,"
-            " direction = excluded.direction, active = 1, replaced_by = NULL",
-            (identity.fingerprint, identity.role, identity.unit_code, identity.unit_name, identity.register_id,
-             identity.sign_public, identity.enc_public, json.dumps(list(identity.points)), utc_stamp(),
-             register.user.id, json.dumps(dict(identity.point_names), ensure_ascii=False), identity.confirmation,
-             direction))
+        key_ring.pin(register.conn, identity.fingerprint, identity.role, identity.unit_code, identity.unit_name,
+                     identity.register_id, identity.sign_public, identity.enc_public,
+                     json.dumps(list(identity.points)), utc_stamp(), register.user.id,
+                     json.dumps(dict(identity.point_names), ensure_ascii=False), identity.confirmation, direction)
         if replaces:
-            register.conn.execute("UPDATE trusted_keys SET active = 0, replaced_by = ? WHERE fingerprint = ?",
-                                  (identity.fingerprint, replaces))
+            key_ring.replace(register.conn, replaces, identity.fingerprint)
         register.audit("keys.trust", "trusted_keys", identity.fingerprint,
                        {"unit_code": identity.unit_code, "role": identity.role, "replaces": replaces})
 
@@ -372,27 +351,14 @@ def follow_key_change(register, announcement: dict) -> Identity:
 def trusted(conn, fingerprint_text: str, *, include_inactive: bool = True, confirmed: bool = False) -> Identity | None:
     """The pinned key with this key fingerprint (as bundle headers name it); with `confirmed`, also the
     key whose confirmed (version 2) fingerprint this is, as people type it."""
-    text = normalize_fingerprint(fingerprint_text)
-    match, params = ("(fingerprint = ? OR confirmed_fingerprint = ?)", (text, text)) if confirmed else (
-        "fingerprint = ?", (text,))
-    row = conn.execute(f"SELECT {_TRUSTED} FROM trusted_keys WHERE {match}"
-                       + ("" if include_inactive else " AND active = 1") + " ORDER BY active DESC", params).fetchone()
+    row = key_ring.trusted_row(conn, normalize_fingerprint(fingerprint_text), include_inactive=include_inactive,
+                               confirmed=confirmed)
     return _identity(row) if row else None
 
 
 def trusted_list(conn, role: str | None = None, *, active_only: bool = True, direction: str | None = None
                  ) -> list[Identity]:
-    sql = f"SELECT {_TRUSTED} FROM trusted_keys WHERE 1 = 1"
-    params: list = []
-    if role:
-        sql += " AND role = ?"
-        params.append(role)
-    if direction:
-        sql += " AND direction = ?"
-        params.append(direction)
-    if active_only:
-        sql += " AND active = 1"
-    return [_identity(r) for r in conn.execute(sql + " ORDER BY unit_code", params)]
+    return [_identity(r) for r in key_ring.trusted_rows(conn, role, active_only=active_only, direction=direction)]
 
 
 def receiving_offices(conn) -> list[Identity]:
@@ -412,8 +378,7 @@ def trusted_points(conn) -> list[str]:
 def served_units(conn) -> dict[str, str]:
     """Code -> name of every unit whose records this office holds by right: the points it trusts
     directly and the units assigned to the offices that relay to it (any depth)."""
-    units = {code: name for code, name in conn.execute(
-        "SELECT point_code, point_name FROM relay_points")}
+    units = relay_points.names(conn)
     for peer in trusted_list(conn, "point") + offices_below(conn):
         units[peer.unit_code] = peer.unit_name or units.get(peer.unit_code, "")
     return units

@@ -27,6 +27,7 @@ from app.core.clock import utc_stamp
 from app.core.i18n import N_, _
 from app.core.progress import Part, Progress, interrupting
 from app.core.roles import Permission
+from app.store import bundle_log, change_log, key_ring, sync_alarms
 from app.store.records import SYNCED_TABLES
 from app.sync import chain, container, document_reader, identity, payload, quarantine, record_pass, relay
 from app.sync.container import BundleRejected
@@ -177,8 +178,7 @@ def _payload_key(conn, header: dict, file: str) -> bytes:
 
 
 def _columns(conn) -> dict[str, set[str]]:
-    return {table: {row[1] for row in conn.execute(f"PRAGMA table_info({table})")} - LOCAL_COLUMNS
-            for table in SYNCED_TABLES}
+    return {table: set(change_log.columns(conn, table)) - LOCAL_COLUMNS for table in SYNCED_TABLES}
 
 
 # A bundle whose document is at most this large (decompressed) is decoded once: its events are kept
@@ -259,10 +259,10 @@ def _pass(plan: ImportPlan, work, progress: Progress | Part | None = None):
 
 
 def _status(conn, sender: str, seq: int, file_hash: str) -> str:
-    row = conn.execute("SELECT file_hash FROM bundles_received WHERE sender = ? AND seq = ?", (sender, seq)).fetchone()
-    if row is None:
+    known = bundle_log.received_hash(conn, sender, seq)
+    if known is None:
         return "new"
-    return "already_imported" if row[0] == file_hash else "fork"
+    return "already_imported" if known == file_hash else "fork"
 
 
 def _origins(conn, sender: identity.Identity) -> tuple[set[str], str | None]:
@@ -366,20 +366,15 @@ def _apply(register, plan: ImportPlan, progress: Progress | Part | None) -> int:
         forget_kept()
         plan.counts, plan.refused = outcome.counts, outcome.refused
         if plan.unit_name:
-            conn.execute("UPDATE trusted_keys SET unit_name = ? WHERE unit_code = ? AND active = 1",
-                         (plan.unit_name, plan.sender_code))
+            key_ring.rename_unit(conn, plan.sender_code, plan.unit_name)
         relay.learn_names(conn, plan.sender_code, plan.relayed_names)
         counts = {t: c.__dict__ for t, c in plan.counts.items()}
-        conn.execute(
-            "INSERT OR REPLACE INTO bundles_received (sender, seq, file_hash, prev_hash, first_change, last_change,"
-            " created_at, imported_at, imported_by, counts, supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (plan.sender_code, plan.seq, plan.file_hash, plan.header.get("prev_hash"),
-             plan.header["changes"]["first"], plan.header["changes"]["last"], str(plan.header.get("created_at", ""))[:40],
-             utc_stamp(), register.user.id, json.dumps(counts), json.dumps(_superseded_numbers(plan.header))))
+        bundle_log.record_received(conn, plan.sender_code, plan.seq, plan.file_hash, plan.header.get("prev_hash"),
+                                   plan.header["changes"]["first"], plan.header["changes"]["last"],
+                                   str(plan.header.get("created_at", ""))[:40], utc_stamp(), register.user.id,
+                                   json.dumps(counts), json.dumps(_superseded_numbers(plan.header)))
         if plan.status == "fork":
-            conn.execute("UPDATE sync_alarms SET acknowledged_at = ?, acknowledged_by = ? WHERE sender = ? AND seq = ?"
-                         " AND kind = 'fork' AND acknowledged_at IS NULL",
-                         (utc_stamp(), register.user.id, plan.sender_code, plan.seq))
+            sync_alarms.acknowledge(conn, plan.sender_code, plan.seq, utc_stamp(), register.user.id, kind="fork")
         chain.check_links(register, plan.sender_code, plan.seq, plan.file_hash, plan.header.get("prev_hash"))
         register.audit("bundle.import", "bundles_received", f"{plan.sender_code}:{plan.seq}",
                        {"new": plan.totals().new, "updated": plan.totals().updated, "refused": plan.rejected})
@@ -422,16 +417,11 @@ def retry_held(register, sender: str) -> RetryResult:
 
 
 def _raise_fork_alarm(register, plan: ImportPlan) -> None:
-    known = register.conn.execute("SELECT file_hash FROM bundles_received WHERE sender = ? AND seq = ?",
-                                  (plan.sender_code, plan.seq)).fetchone()[0]
-    exists = register.conn.execute("SELECT 1 FROM sync_alarms WHERE sender = ? AND seq = ? AND other_hash = ?",
-                                   (plan.sender_code, plan.seq, plan.file_hash)).fetchone()
-    if exists:
+    known = bundle_log.received_hash(register.conn, plan.sender_code, plan.seq)
+    if sync_alarms.alarm_exists(register.conn, plan.sender_code, plan.seq, plan.file_hash):
         return
     with register.transaction():
-        register.conn.execute(
-            "INSERT INTO sync_alarms (sender, seq, kind, known_hash, other_hash, raised_at) VALUES (?, ?, 'fork', ?, ?, ?)",
-            (plan.sender_code, plan.seq, known, plan.file_hash, utc_stamp()))
+        sync_alarms.raise_alarm(register.conn, plan.sender_code, plan.seq, "fork", known, plan.file_hash, utc_stamp())
         register.audit("bundle.fork_alarm", "bundles_received", f"{plan.sender_code}:{plan.seq}")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.store import bundle_log, change_log, key_ring, sync_alarms
 from app.store.records import SYNCED_TABLES
 from app.sync import identity
 from app.sync.export import acknowledged
@@ -44,11 +45,8 @@ class Outbox:
         return sum(self.pending.values())
 
 
-_SENT = "seq, created_at, file_name, first_change, last_change, records"
-
-
-def _sent(conn, where: str = "", params: tuple = ()) -> SentBundle | None:
-    row = conn.execute(f"SELECT {_SENT} FROM bundles_sent {where} ORDER BY seq DESC LIMIT 1", params).fetchone()
+def _sent(conn, seq: int | None = None) -> SentBundle | None:
+    row = bundle_log.sent_bundle(conn, seq)
     return SentBundle(*row) if row else None
 
 
@@ -56,12 +54,11 @@ def point_outbox(conn) -> Outbox:
     """What a point would send now: counted per table from the change log, rows are not loaded."""
     offices = [(i.unit_code, i.unit_name) for i in identity.receiving_offices(conn)]
     after = acknowledged(conn, sorted({code for code, _name in offices}))
-    last = conn.execute("SELECT coalesce(max(change_no), 0) FROM change_log").fetchone()[0]
-    counted = dict(conn.execute("SELECT table_name, count(DISTINCT row_id) FROM change_log WHERE change_no > ?"
-                                " GROUP BY table_name", (after,)).fetchall())
+    last = change_log.last_change(conn)
+    counted = change_log.records_changed_after(conn, after)
     pending = {table: counted[table] for table in SYNCED_TABLES if counted.get(table)}
     receipt = latest_receipt(conn)
-    named = _sent(conn, "WHERE seq = ?", (receipt.last_seq,)) if receipt else None
+    named = _sent(conn, receipt.last_seq) if receipt else None
     return Outbox(offices, after, last, pending, receipt, named, _sent(conn))
 
 
@@ -82,15 +79,13 @@ def trusted_keys(conn) -> list[TrustedKey]:
     """Every pinned key, the ones in use first (replaced keys stay listed: old bundles name them)."""
     return [TrustedKey(code, name, role, confirmed or fingerprint, pinned_at, bool(active), replaced_by, fingerprint,
                        direction)
-            for code, name, role, fingerprint, pinned_at, active, replaced_by, confirmed, direction in conn.execute(
-                "SELECT unit_code, unit_name, role, fingerprint, pinned_at, active, replaced_by, confirmed_fingerprint,"
-                " direction FROM trusted_keys ORDER BY active DESC, role DESC, unit_code, pinned_at")]
+            for code, name, role, fingerprint, pinned_at, active, replaced_by, confirmed, direction
+            in key_ring.listing(conn)]
 
 
 def fork_state(conn, sender: str, seq: int, file_hash: str) -> str:
     """For a bundle file that forks a chain: "none" (no alarm yet), "open" or "acknowledged"."""
-    rows = conn.execute("SELECT acknowledged_at FROM sync_alarms WHERE sender = ? AND seq = ? AND other_hash = ?",
-                        (sender, seq, file_hash)).fetchall()
-    if not rows:
+    acknowledged_at = sync_alarms.acknowledgements(conn, sender, seq, file_hash)
+    if not acknowledged_at:
         return "none"
-    return "open" if any(r[0] is None for r in rows) else "acknowledged"
+    return "open" if any(at is None for at in acknowledged_at) else "acknowledged"

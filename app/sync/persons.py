@@ -17,7 +17,7 @@ from app.core.errors import InvalidInput
 from app.core.i18n import N_
 from app.core.roles import Permission
 from app.core.text import fold
-from app.store import search
+from app.store import person_links, search
 from app.store.records import RecordNotFound
 
 DECISIONS = ("same", "different")
@@ -36,24 +36,19 @@ def same_persons(conn, arriving: list[dict], limit: int = 200) -> list[PossibleS
     """Clients of other points who may be the same person as an arriving one (same citizen id; or
     name, birth year and sex): what an import's dry run lists."""
     found: list[PossibleSamePerson] = []
-    keys = ("id", "code", "full_name", "birth_year", "sex", "origin")
+    keys = person_links.CANDIDATE_COLUMNS
     for client in arriving:
         if client.get("deleted") or len(found) >= limit:
             continue
         hits = []
         if client.get("citizen_id"):
-            hits += [(row, "citizen_id") for row in conn.execute(
-                # "citizen_id != ''" lets SQLite use the partial index (a scan per client made imports quadratic)
-                "SELECT id, code, full_name, birth_year, sex, origin FROM clients WHERE citizen_id = ?"
-                " AND citizen_id != '' AND origin != ? AND deleted = 0", (client["citizen_id"], client["origin"]))]
+            hits += [(row, "citizen_id")
+                     for row in person_links.same_citizen_id(conn, client["citizen_id"], client["origin"])]
         name = str(client.get("full_name") or "")
         expression = search.match_expression(name, prefix=False)
         if expression and not hits:
-            for row in conn.execute(
-                    "SELECT c.id, c.code, c.full_name, c.birth_year, c.sex, c.origin FROM client_search s CROSS JOIN"
-                    " clients c ON c.seq = s.rowid WHERE client_search MATCH ? AND c.origin != ? AND c.deleted = 0"
-                    " AND c.birth_year = ? AND c.sex = ?",
-                    (expression, client["origin"], client.get("birth_year"), client.get("sex"))):
+            for row in person_links.same_name_year_sex(conn, expression, client["origin"], client.get("birth_year"),
+                                                       client.get("sex")):
                 if fold(row[2]) == fold(name):
                     hits.append((row, "name_year_sex"))
         for row, reason in hits:
@@ -87,8 +82,7 @@ def _pairs(group: list[dict]) -> list[tuple[dict, dict]]:
 
 def possible_same_persons(conn, *, include_decided: bool = True, limit: int = 2000) -> list[PersonPair]:
     """Cross-point pairs, undecided first; a pair found by citizen ID is not listed again by name."""
-    clients = [dict(zip(_FIELDS, row)) for row in conn.execute(
-        f"SELECT {', '.join(_FIELDS)} FROM clients WHERE deleted = 0 ORDER BY origin, code")]
+    clients = [dict(zip(_FIELDS, row)) for row in person_links.live_clients(conn, _FIELDS)]
     by_citizen: dict[str, list[dict]] = {}
     by_name: dict[tuple, list[dict]] = {}
     for client in clients:
@@ -103,8 +97,7 @@ def possible_same_persons(conn, *, include_decided: bool = True, limit: int = 20
         for group in groups.values():
             for first, second in _pairs(group) if len(group) > 1 else ():
                 reasons.setdefault((first["id"], second["id"]), (reason, first, second))
-    decided = {(a, b): decision for a, b, decision in conn.execute(
-        "SELECT client_a, client_b, decision FROM person_links")}
+    decided = person_links.decisions(conn)
     pairs = [PersonPair(first, second, reason, decided.get(key)) for key, (reason, first, second) in reasons.items()]
     if not include_decided:
         pairs = [p for p in pairs if p.decision is None]
@@ -118,16 +111,12 @@ def decide(register, client_a: str, client_b: str, decision: str | None) -> None
     if decision is not None and decision not in DECISIONS:
         raise InvalidInput(field=N_("Decision"), problem=N_("choose 'same' or 'different'"))
     first, second = _ordered(client_a, client_b)
-    found = register.conn.execute("SELECT count(*) FROM clients WHERE id IN (?, ?)", (first, second)).fetchone()[0]
+    found = person_links.count_clients(register.conn, first, second)
     if first == second or found != 2:
         raise RecordNotFound()
     with register.transaction():
         if decision is None:
-            register.conn.execute("DELETE FROM person_links WHERE client_a = ? AND client_b = ?", (first, second))
+            person_links.forget(register.conn, first, second)
         else:
-            register.conn.execute(
-                "INSERT INTO person_links (client_a, client_b, decision, decided_at, decided_by) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT(client_a, client_b) DO UPDATE SET decision = excluded.decision,"
-                " decided_at = excluded.decided_at, decided_by = excluded.decided_by",
-                (first, second, decision, utc_stamp(), register.user.id))
+            person_links.decide(register.conn, first, second, decision, utc_stamp(), register.user.id)
         register.audit("person_link.decide", "person_links", f"{first}:{second}", {"decision": decision})

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.clock import utc_stamp
+from app.store import held_records
 from app.store.files import write_atomic
 from app.store.records import REFERENCES, SYNCED_TABLES
 from app.sync.record_checks import Refusal, shown
@@ -44,13 +45,9 @@ def hold(conn, sender: str, seq: int, refusals: list[Refusal]) -> int:
     """Store refusals (inside the caller's transaction). The same refusal of the same state is
     stored once, however often the sender resends it. Returns the number newly held."""
     now = utc_stamp()
-    before = conn.total_changes
-    conn.executemany(
-        "INSERT OR IGNORE INTO quarantine (sender, seq, table_name, record_id, origin, version, field, reason,"
-        " params, record, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(sender, seq, shown(r.table, 40), r.record_id, r.origin, r.version, r.field[:40], str(r.reason),
-          json.dumps(r.params, ensure_ascii=False), _record_text(r.record), now) for r in refusals])
-    return conn.total_changes - before
+    return held_records.hold(conn, [(sender, seq, shown(r.table, 40), r.record_id, r.origin, r.version, r.field[:40],
+                                     str(r.reason), json.dumps(r.params, ensure_ascii=False), _record_text(r.record),
+                                     now) for r in refusals])
 
 
 def resolve(conn, sender: str, arrived: dict[str, list[str]]) -> int:
@@ -59,15 +56,8 @@ def resolve(conn, sender: str, arrived: dict[str, list[str]]) -> int:
     now = utc_stamp()
     closed = 0
     for table, ids in arrived.items():
-        if table not in SYNCED_TABLES:
-            continue
-        for start in range(0, len(ids), 500):
-            batch = ids[start:start + 500]
-            closed += conn.execute(
-                f"UPDATE quarantine SET resolved_at = ? WHERE resolved_at IS NULL AND sender = ? AND table_name = ?"
-                f" AND record_id IN ({','.join('?' * len(batch))}) AND version <= (SELECT t.version FROM {table} t"
-                f" WHERE t.id = quarantine.record_id AND t.origin = quarantine.origin)",
-                (now, sender, table, *batch)).rowcount
+        if table in SYNCED_TABLES:   # the table's name goes into the statement
+            closed += held_records.resolve(conn, sender, table, ids, now)
     return closed
 
 
@@ -86,16 +76,8 @@ def _refusal(row) -> Refusal:
 
 
 def held(conn, sender: str | None = None, *, include_resolved: bool = False) -> list[Held]:
-    where, params = [], []
-    if sender is not None:
-        where.append("sender = ?")
-        params.append(sender)
-    if not include_resolved:
-        where.append("resolved_at IS NULL")
-    sql = ("SELECT id, sender, seq, received_at, resolved_at, table_name, record_id, origin, version, field, reason,"
-           " params, record FROM quarantine" + (" WHERE " + " AND ".join(where) if where else "")
-           + " ORDER BY sender, seq, id")
-    return [Held(r[0], r[1], r[2], _refusal(r[5:]), r[3], r[4]) for r in conn.execute(sql, params)]
+    return [Held(r[0], r[1], r[2], _refusal(r[5:]), r[3], r[4])
+            for r in held_records.held(conn, sender, include_resolved=include_resolved)]
 
 
 CSV_COLUMNS = ("sender", "bundle", "table", "record_id", "origin", "version", "field", "rule", "what_to_do",
@@ -171,30 +153,23 @@ class RefusedHere:
 
 def store_refused(conn, district: str, entries: list[Refusal], issued_at: str) -> None:
     """Replace the list from `district` by a newer receipt's (inside the caller's transaction)."""
-    latest = conn.execute("SELECT max(issued_at) FROM refused_records WHERE district = ?", (district,)).fetchone()[0]
+    latest = held_records.latest_refusal_list(conn, district)
     if latest is not None and latest > issued_at:
         return  # an older receipt imported late: its list is out of date
-    conn.execute("DELETE FROM refused_records WHERE district = ?", (district,))
-    conn.executemany(
-        "INSERT OR IGNORE INTO refused_records (district, table_name, record_id, version, field, reason, params,"
-        " issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(district, r.table, r.record_id, r.version, r.field, str(r.reason), json.dumps(r.params, ensure_ascii=False),
-          issued_at) for r in entries])
+    held_records.replace_refused(conn, district, [
+        (district, r.table, r.record_id, r.version, r.field, str(r.reason), json.dumps(r.params, ensure_ascii=False),
+         issued_at) for r in entries])
 
 
 def refused_here(conn) -> list[RefusedHere]:
-    rows = conn.execute("SELECT district, table_name, record_id, version, field, reason, params, issued_at"
-                        " FROM refused_records ORDER BY district, table_name, record_id").fetchall()
+    rows = held_records.refused(conn)
     # The records' state here, one query per table: (version now, the client file it belongs to).
     here: dict[tuple[str, str], tuple] = {}
     for table in {row[1] for row in rows} & set(SYNCED_TABLES):
-        about = "id" if table == "clients" else "client_id" if "client_id" in REFERENCES[table] else "NULL"
+        about = "id" if table == "clients" else "client_id" if "client_id" in REFERENCES[table] else None
         ids = [row[2] for row in rows if row[1] == table]
-        for start in range(0, len(ids), 500):
-            batch = ids[start:start + 500]
-            for record_id, version, client in conn.execute(
-                    f"SELECT id, version, {about} FROM {table} WHERE id IN ({','.join('?' * len(batch))})", batch):
-                here[(table, record_id)] = (version, client)
+        for record_id, state in held_records.states_here(conn, table, about, ids).items():
+            here[(table, record_id)] = state
     found = []
     for district, table, record_id, version, field_name, reason, params, issued_at in rows:
         current, client = here.get((table, record_id), (None, None))

@@ -12,6 +12,7 @@ from pathlib import Path
 from app.core.clock import utc_stamp
 from app.core.i18n import N_
 from app.core.roles import Permission
+from app.store import bundle_log
 from app.store.files import write_atomic
 from app.sync import container, identity, quarantine
 from app.sync.chain import chain_of
@@ -82,12 +83,11 @@ def import_receipt(register, data: bytes, file: str) -> Receipt:
         raise BundleRejected(file=file, reason=N_("its signature does not match the sender's key (changed or forged)"))
     if point != register.unit().code:
         raise BundleRejected(file=file, reason=N_("it is a receipt for another point"))
-    sent = register.conn.execute("SELECT coalesce(max(last_change), 0) FROM bundles_sent").fetchone()[0]
+    sent = bundle_log.highest_sent_change(register.conn)
     if upto > sent:
         raise BundleRejected(file=file, reason=N_("it acknowledges changes this register never sent"))
     with register.transaction():
-        register.conn.execute("INSERT OR IGNORE INTO receipts (district, upto_change, last_seq, issued_at, imported_at)"
-                              " VALUES (?, ?, ?, ?, ?)", (issuer.unit_code, upto, last_seq, issued, utc_stamp()))
+        bundle_log.add_receipt(register.conn, issuer.unit_code, upto, last_seq, issued, utc_stamp())
         if refused is not None:
             quarantine.store_refused(register.conn, issuer.unit_code, refused, issued)
         register.audit("receipt.import", "receipts", issuer.unit_code, {"upto_change": upto, "refused": total})
@@ -95,6 +95,5 @@ def import_receipt(register, data: bytes, file: str) -> Receipt:
 
 
 def latest_receipt(conn) -> Receipt | None:
-    row = conn.execute("SELECT district, upto_change, last_seq, issued_at FROM receipts"
-                       " ORDER BY upto_change DESC, issued_at DESC LIMIT 1").fetchone()
+    row = bundle_log.latest_receipt(conn)
     return Receipt(row[0], "", row[1], row[2], row[3]) if row else None

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from operator import itemgetter
 
-from app.store import search
+from app.store import arriving, search
 from app.store.connection import sqlcipher
 from app.store.records import REFERENCES
 from app.sync import quarantine
@@ -66,40 +65,22 @@ class Outcome:
             self.refused.append(problem)
 
 
-def _existing(conn, table: str, ids: list[str]) -> dict[str, tuple[int, str]]:
-    found = {}
-    for start in range(0, len(ids), 900):
-        batch = ids[start:start + 900]
-        for row_id, version, origin in conn.execute(
-                f"SELECT id, version, origin FROM {table} WHERE id IN ({','.join('?' * len(batch))})", batch):
-            found[row_id] = (version, origin)
-    return found
-
-
 def scanned(conn, bundle: str) -> bool:
     """Whether the arriving origins noted last are those of `bundle` (its file hash): applying right
     after the dry run need not read the file a third time."""
-    try:
-        row = conn.execute("SELECT bundle FROM temp.sync_scanned").fetchone()
-    except sqlcipher.OperationalError:      # no scan on this connection yet
-        return False
-    return row is not None and row[0] == bundle
+    return arriving.scanned_bundle(conn) == bundle
 
 
 def scan(conn, events: Iterator[tuple], columns_of: dict, origins: tuple, max_records: int,
          bundle: str = "") -> tuple[dict, bool]:
     """Pass 1: note the origins of arriving referable records; the document's head and whether its
     "tables" member was an object."""
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_arriving (tbl TEXT NOT NULL, id TEXT NOT NULL,"
-                 " origin TEXT NOT NULL, PRIMARY KEY (tbl, id)) WITHOUT ROWID")
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_scanned (bundle TEXT NOT NULL)")
-    conn.execute("DELETE FROM temp.sync_arriving")
-    conn.execute("DELETE FROM temp.sync_scanned")
+    arriving.start_scan(conn)
     total = 0
     for event in events:
         if event[0] == "head":
             if bundle:
-                conn.execute("INSERT INTO temp.sync_scanned (bundle) VALUES (?)", (bundle,))
+                arriving.mark_scanned(conn, bundle)
             return event[1], event[2]
         if event[0] != "rows":
             continue
@@ -111,7 +92,7 @@ def scan(conn, events: Iterator[tuple], columns_of: dict, origins: tuple, max_re
             continue
         records, problems = check_rows(table, columns, rows, columns_of[table], *origins)
         passing = [(table, r["id"], r["origin"]) for r, problem in zip(records, problems) if problem is None]
-        conn.executemany("INSERT OR REPLACE INTO temp.sync_arriving (tbl, id, origin) VALUES (?, ?, ?)", passing)
+        arriving.note(conn, passing)
     return {}, False
 
 
@@ -120,14 +101,10 @@ def _owners(conn, wanted: dict[str, set[str]]) -> dict[tuple[str, str], str]:
     owners: dict[tuple[str, str], str] = {}
     for target, ids in wanted.items():
         ordered = sorted(ids)
-        for start in range(0, len(ordered), 900):
-            batch = ordered[start:start + 900]
-            marks = ",".join("?" * len(batch))
-            for row_id, origin in conn.execute(f"SELECT id, origin FROM temp.sync_arriving WHERE tbl = ?"
-                                               f" AND id IN ({marks})", [target, *batch]):
-                owners[(target, row_id)] = origin
+        for row_id, origin in arriving.arriving_origins(conn, target, ordered):
+            owners[(target, row_id)] = origin
         missing = [i for i in ordered if (target, i) not in owners]
-        for row_id, (_version, origin) in _existing(conn, target, missing).items():
+        for row_id, (_version, origin) in arriving.versions(conn, target, missing).items():
             owners[(target, row_id)] = origin
     return owners
 
@@ -166,7 +143,7 @@ class Checker:
         problems, good = [], []
         for row, problem in zip(*check_rows(table, columns, rows, self.columns_of[table], *self.origins)):
             (problems.append(problem) if problem else good.append(row))
-        existing = _existing(self.conn, table, [r["id"] for r in good])
+        existing = arriving.versions(self.conn, table, [r["id"] for r in good])
         named = [references(table, row) for row in good]
         wanted: dict[str, set[str]] = {}
         for refs in named:
@@ -220,32 +197,23 @@ class Checker:
         half of an import). After a refusal, the rows that did go in are those now at their version."""
         written: set[int] = set()
         groups: dict[tuple, list[dict]] = {}
-        for row, new in rows:   # new: not here before this batch, so a plain INSERT does
+        for row, new in rows:   # new: not here before this batch, so a plain insert does
             groups.setdefault((new, *sorted(row)), []).append(row)
         for (new, *_columns), group in groups.items():
             try:
-                _upsert(self.conn, table, group, new)
+                arriving.upsert(self.conn, table, group, new)
                 written.update(id(row) for row in group)
                 continue
             except (sqlcipher.IntegrityError, OverflowError):
                 pass
-            now = _existing(self.conn, table, [row["id"] for row in group])
+            now = arriving.versions(self.conn, table, [row["id"] for row in group])
             for row in group:
                 if now.get(row["id"], (None,))[0] == row["version"]:
                     written.add(id(row))
                     continue
                 try:
-                    _upsert(self.conn, table, [row])
+                    arriving.upsert(self.conn, table, [row])
                     written.add(id(row))
                 except (sqlcipher.IntegrityError, OverflowError) as error:
                     problems.append(schema_refusal(table, row, str(error)))
         return written
-
-
-def _upsert(conn, table: str, rows: list[dict], new: bool = False) -> None:
-    columns = sorted(rows[0])
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
-    conn.executemany(
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        + ("" if new else f" ON CONFLICT(id) DO UPDATE SET {updates} WHERE excluded.version > {table}.version"),
-        [tuple(row[c] for c in columns) for row in rows] if len(columns) < 2 else list(map(itemgetter(*columns), rows)))

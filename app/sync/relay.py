@@ -18,6 +18,7 @@ from app.core.clock import utc_stamp
 from app.core.errors import UserError
 from app.core.i18n import N_
 from app.core.roles import Permission
+from app.store import key_ring, relay_points
 from app.sync import identity
 
 
@@ -49,7 +50,7 @@ class Claim:
 
 def relayed_by(conn, via: str) -> set[str]:
     """Unit codes whose records `via` may send here."""
-    return {row[0] for row in conn.execute("SELECT point_code FROM relay_points WHERE via = ?", (via,))}
+    return relay_points.relayed_by(conn, via)
 
 
 def claims(conn) -> list[Claim]:
@@ -61,8 +62,7 @@ def claims(conn) -> list[Claim]:
             claimed.setdefault(code, []).append(office.unit_code)
         for code, name in office.point_names:
             names.setdefault(code, name)
-    assigned = {code: (via, name) for code, via, name in conn.execute(
-        "SELECT point_code, via, point_name FROM relay_points")}
+    assigned = {code: (via, name) for code, via, name in relay_points.assignments(conn)}
     direct = set(identity.trusted_points(conn))
     return [Claim(code, assigned.get(code, ("", ""))[1] or names.get(code, ""), tuple(sorted(claimed.get(code, []))),
                   assigned[code][0] if code in assigned else None, code in direct)
@@ -92,16 +92,12 @@ def assign(register, via: str, codes: list[str]) -> dict[str, str | None]:
     moved: dict[str, str | None] = {}
     with register.transaction():
         for code in sorted(set(codes)):
-            before = conn.execute("SELECT via FROM relay_points WHERE point_code = ?", (code,)).fetchone()
-            moved[code] = before[0] if before and before[0] != via else None
-            conn.execute("INSERT INTO relay_points (point_code, via, point_name, assigned_at, assigned_by)"
-                         " VALUES (?, ?, ?, ?, ?) ON CONFLICT(point_code) DO UPDATE SET via = excluded.via,"
-                         " point_name = excluded.point_name, assigned_at = excluded.assigned_at,"
-                         " assigned_by = excluded.assigned_by",
-                         (code, via, names.get(code, ""), utc_stamp(), register.user.id))
+            before = relay_points.assigned_to(conn, code)
+            moved[code] = before if before is not None and before != via else None
+            relay_points.assign(conn, code, via, names.get(code, ""), utc_stamp(), register.user.id)
             register.audit("relay.assign", "relay_points", code, {"via": via, "moved_from": moved[code]})
         # Units assigned to it: the office sends its bundles here (it does not receive ours).
-        conn.execute("UPDATE trusted_keys SET direction = 'down' WHERE unit_code = ? AND role = 'district'", (via,))
+        key_ring.sends_here(conn, via)
     return moved
 
 
@@ -111,7 +107,7 @@ def unassign(register, codes: list[str]) -> list[str]:
     removed = []
     with register.transaction():
         for code in sorted(set(codes)):
-            if register.conn.execute("DELETE FROM relay_points WHERE point_code = ?", (code,)).rowcount:
+            if relay_points.unassign(register.conn, code):
                 register.audit("relay.unassign", "relay_points", code)
                 removed.append(code)
     return removed
@@ -125,5 +121,4 @@ def learn_names(conn, via: str, names: object) -> None:
     for code in relayed_by(conn, via):
         name = names.get(code)
         if isinstance(name, str) and name.strip():
-            conn.execute("UPDATE relay_points SET point_name = ? WHERE point_code = ? AND via = ?",
-                         (name.strip()[:200], code, via))
+            relay_points.rename(conn, code, via, name.strip()[:200])
