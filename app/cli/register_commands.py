@@ -158,7 +158,7 @@ def cmd_restore(args) -> int:
 
 def cmd_demo(args) -> int:
     """Create the demo register (same passphrase for every demo user) if it is missing; fill it if empty."""
-    from app.store import demo
+    from app.demo import writer as demo
 
     root = Path(args.register)
     register, created, filled, had_clients = demo.open_or_create_demo(

@@ -1,6 +1,6 @@
 """Demo data: fill a point register with months (or years) of realistic work.
 
-The plan comes from app/core/demo_people.py and demo_activities.py: every
+The plan comes from app/demo/people.py, activities.py and community.py: every
 choice follows from the seed, one random stream per part (drawing outreach
 differently leaves the clients as they were), and no choice depends on what
 the database hands back. This module writes the plan through the
@@ -25,18 +25,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from app.core import demo_activities as activities
-from app.core import demo_data as D
-from app.core import demo_people as people_plan
+from pathlib import Path
+
 from app.core.clock import local, utc_now
-from app.core.demo_people import Person, Roster
-from app.core.errors import UserError
+from app.core.errors import RegisterNotFound, UserError
 from app.core.i18n import N_
 from app.core.roles import Permission
+from app.core.unit import make_unit
 from app.core.validate import add_months
+from app.demo import activities, community
+from app.demo import data as D
+from app.demo import people as people_plan
+from app.demo.people import Person, Roster
 from app.store import catalogs, contacts, groups, outreach, referrals, treatment, users
 from app.store import clients as client_store
 from app.store import staff as staff_store
+from app.store.register import create_register, register_paths, unlock
 
 Progress = Callable[[str, int, int], None]  # (stage label to translate with _(), rows done, rows planned)
 
@@ -97,9 +101,9 @@ def fill(register, *, clients: int = 150, months: int = 12, seed: int = 2026,
     chosen = activities.plan_referrals(rng("referrals"), planned, services, today)
     rehabs, episodes = activities.plan_treatment(rng("treatment"), chosen, people, start, today)
     stage("referrals", lambda: _write_referrals(register, chosen, rehabs, episodes, progress))
-    self_help = activities.plan_groups(rng("groups"), people, roster, start, today)
+    self_help = community.plan_groups(rng("groups"), people, roster, start, today)
     stage("groups", lambda: _write_groups(register, self_help, progress))
-    items = activities.plan_outreach(rng("outreach"), roster, hamlets, start, today)
+    items = community.plan_outreach(rng("outreach"), roster, hamlets, start, today)
     stage("outreach", lambda: _write_outreach(register, items, progress))
     stage("cases", lambda: _write_case_events(register, people_plan.case_events(people), progress))
     return DemoSummary(counts(register.conn), round(time.perf_counter() - began, 2), seconds)
@@ -227,7 +231,7 @@ def _write_referrals(register, chosen: list[activities.PlannedReferral], rehabs:
             batch.add()
 
 
-def _write_groups(register, planned: list[activities.PlannedGroup], progress: Progress) -> None:
+def _write_groups(register, planned: list[community.PlannedGroup], progress: Progress) -> None:
     total = sum(1 + sum(1 + len(e[2][1]) if e[0] == "meeting" else 1 for e in g.events) for g in planned)
     with _Batches(register, "groups", total, progress) as batch:
         for group in planned:
@@ -272,13 +276,6 @@ def open_or_create_demo(root, *, clients: int = 150, months: int = 12, seed: int
                         progress: Progress | None = None):
     """The demo register at `root`: created (users admin, lan, hung; one passphrase) if missing,
     filled if it has no clients. Returns (register, created, filled summary or None, clients before)."""
-    from pathlib import Path
-
-    from app.core.errors import RegisterNotFound
-    from app.core.unit import make_unit
-    from app.store import users
-    from app.store.register import create_register, register_paths, unlock
-
     check_size(clients, months)
     root = Path(root)
     try:
