@@ -45,6 +45,7 @@ def test_no_lower_layer_imports_demo_data():
         str(path.relative_to(ROOT))
         for package in ("core", "store", "sync", "reports")
         for path in (ROOT / "app" / package).rglob("*.py")
-        if re.search(r"^\s*(from\s+app\.demo|import\s+app\.demo|from\s+app\s+import\s+demo)", path.read_text(encoding="utf-8"), re.M)
+        if re.search(r"^\s*(from\s+app\.demo|import\s+app\.demo|from\s+app\s+import\s+demo)",
+                     path.read_text(encoding="utf-8"), re.M)
     ]
     assert offenders == []
