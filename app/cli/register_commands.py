@@ -9,7 +9,7 @@ from app.core.clock import utc_now
 from app.core.errors import CheckFailed
 from app.core.i18n import _
 from app.core.unit import make_unit
-from app.store import audit, backup, migrations
+from app.store import audit, backup, holdings, migrations
 from app.store.connection import integrity_problems
 from app.store.register import create_register, unlock, unlock_with_recovery_key
 
@@ -158,14 +158,14 @@ def cmd_restore(args) -> int:
 
 def cmd_demo(args) -> int:
     """Create the demo register (same passphrase for every demo user) if it is missing; fill it if empty."""
-    from app.store import demo
+    from app.demo import writer as demo
 
     root = Path(args.register)
     register, created, filled, had_clients = demo.open_or_create_demo(
         root, clients=args.clients, months=args.months, seed=args.seed,
         progress=None if args.json else _demo_progress())
     with register:
-        counts = demo.counts(register.conn)
+        counts = holdings.counts(register.conn)
     emit(
         args,
         {"register": str(root), "created": created, "users": ["admin"] + [u[0] for u in demo.DEMO_USERS],

@@ -29,7 +29,9 @@ from app.core.roles import Permission
 from app.store import migrations, settings as register_settings
 from app.store.connection import OperationalError, integrity_problems, open_keyed
 from app.store.files import atomic_writer, cannot_write, fsync_dir
+from app.store.register_folder import RegisterPaths, read_register_id
 from app.store.register_lock import alone
+from app.store.users import resolve_user_id
 from app.store.vault import KeySlotFile
 
 FORMAT = 1
@@ -189,9 +191,6 @@ def restore_backup(backup: Path, root: Path, login: str | None, passphrase: str,
 
 def _restore(backup: Path, root: Path, manifest: BackupManifest, login: str | None, passphrase: str,
              replace_other: bool) -> RestoreResult:
-    from app.store.register import RegisterPaths
-    from app.store.users import resolve_user_id
-
     root.parent.mkdir(parents=True, exist_ok=True)
     staging = root.parent / f".{root.name}.restoring-{uuid7()[-12:]}"
     staging.mkdir(mode=0o700)
@@ -238,8 +237,6 @@ def _restore(backup: Path, root: Path, manifest: BackupManifest, login: str | No
 
 def _set_aside(root: Path, register_id: str, replace_other: bool) -> Path | None:
     """Move the register at `root` out of the way (never delete it)."""
-    from app.store.register import read_register_id
-
     if not root.exists():
         return None
     if root.is_dir() and not any(root.iterdir()):

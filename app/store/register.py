@@ -17,15 +17,7 @@ from pathlib import Path
 
 from app import __version__
 from app.core.clock import utc_stamp
-from app.core.errors import (
-    PathTooLong,
-    RegisterDriveMissing,
-    PermissionDenied,
-    RegisterDamaged,
-    RegisterExists,
-    RegisterNotFound,
-    WrongPassphrase,
-)
+from app.core.errors import PathTooLong, PermissionDenied, RegisterDamaged, RegisterExists, WrongPassphrase
 from app.core.hlc import HybridClock
 from app.core.ids import uuid7
 from app.core.passphrase import check_new, normalize
@@ -33,9 +25,21 @@ from app.core.recovery_key import RecoveryKey
 from app.core.roles import Permission, Role, allows
 from app.core.unit import RegisterRole, Unit, check_login, check_required
 from app.core.i18n import N_
-from app.store import audit, migrations, settings as register_settings
+from app.store import audit, migrations, settings as register_settings, users
+from app.store.backup import backup_before_upgrade
 from app.store.connection import database, open_keyed
 from app.store.files import cannot_write, fsync_dir
+from app.store.register_folder import (  # noqa: F401  (callers name the files from here)
+    BACKUPS_NAME,
+    DB_NAME,
+    SLOTS_NAME,
+    THROTTLE_NAME,
+    RegisterPaths,
+    drop_stale,
+    finish_pending,
+    read_register_id,
+    register_paths,
+)
 from app.store.register_lock import Claim, claim_open
 from app.store.throttle import UnlockThrottle
 from app.store.vault import (
@@ -47,36 +51,6 @@ from app.store.vault import (
     recovery_kdf,
     seal_slot,
 )
-
-DB_NAME = "register.db"
-SLOTS_NAME = "keyslots.json"
-THROTTLE_NAME = "unlock-state.json"
-BACKUPS_NAME = "backups"
-
-
-@dataclass(frozen=True)
-class RegisterPaths:
-    root: Path
-
-    @property
-    def db(self) -> Path:
-        return self.root / DB_NAME
-
-    @property
-    def slots(self) -> Path:
-        return self.root / SLOTS_NAME
-
-    @property
-    def throttle(self) -> Path:
-        return self.root / THROTTLE_NAME
-
-    @property
-    def backups(self) -> Path:
-        return self.root / BACKUPS_NAME
-
-    def exists(self) -> bool:
-        return self.db.is_file() and self.slots.is_file()
-
 
 @dataclass(frozen=True)
 class SignedInUser:
@@ -267,15 +241,13 @@ def create_register(
 # --- opening ----------------------------------------------------------------
 
 def _connect(paths: RegisterPaths, data_key: bytes):
-    from app.store import rekey
-
     try:
         conn = open_keyed(paths.db, data_key)
     except WrongPassphrase:
-        if not rekey.finish_pending(paths, data_key):  # a re-key cut short after its commit point
+        if not finish_pending(paths, data_key):  # a re-key cut short after its commit point
             raise
         return open_keyed(paths.db, data_key)
-    rekey.drop_stale(paths)
+    drop_stale(paths)
     return conn
 
 
@@ -292,8 +264,6 @@ def _open(paths: RegisterPaths, data_key: bytes, register_id: str, user_id: str)
         ).fetchone() if _has_table(conn, "register_info") else None
         if stored_id is None or stored_id[0] != register_id:
             raise RegisterDamaged(path=str(paths.root), detail="register id does not match its key slots")
-        from app.store.backup import backup_before_upgrade
-
         migrations.upgrade(conn, backup=lambda version: backup_before_upgrade(paths, conn, data_key, version))
         row = conn.execute(
             "SELECT id, login, full_name, role, active FROM users WHERE id = ?", (user_id,)
@@ -312,21 +282,6 @@ def _has_table(conn, name: str) -> bool:
     return conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
     ).fetchone() is not None
-
-
-def register_paths(root: Path) -> RegisterPaths:
-    paths = RegisterPaths(Path(root).absolute())
-    if not paths.exists():
-        drive = Path(paths.root.anchor)
-        if paths.root.drive and not drive.exists():  # Windows: a removed USB stick, an unmapped letter
-            raise RegisterDriveMissing(path=str(paths.root), drive=str(drive))
-        raise RegisterNotFound(path=str(paths.root))
-    return paths
-
-
-def read_register_id(root: Path) -> str:
-    """The register id from the key-slot file (readable without a key)."""
-    return KeySlotFile.load(register_paths(root).slots).register_id
 
 
 def unlock(root: Path, login: str | None, passphrase: str) -> Register:
@@ -357,8 +312,6 @@ def unlock(root: Path, login: str | None, passphrase: str) -> Register:
 
 def unlock_with_recovery_key(root: Path, recovery_key: str, login: str | None, new_passphrase: str) -> Register:
     """Open with the recovery key and give `login` (default: first admin) a new passphrase."""
-    from app.store import users
-
     paths = register_paths(root)
     key = RecoveryKey.parse(recovery_key)
     passphrase = check_new(new_passphrase)

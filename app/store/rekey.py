@@ -9,8 +9,9 @@ in-place rekey and WAL do not mix), the copy is checked, then two steps make it 
 2. the new file is renamed over the old database.
 
 A power cut between 1 and 2 leaves slots for the new key beside the old file; the next unlock
-finds that the key opens the waiting copy and finishes the rename (`finish_pending`). A cut before
-1 leaves a copy under a key no slot holds; it is removed at the next unlock.
+finds that the key opens the waiting copy and finishes the rename. A cut before 1 leaves a copy
+under a key no slot holds; it is removed at the next unlock. Both happen in register_folder.py,
+which the unlock in register.py calls: opening a register never needs this module.
 
 Only the administrator who re-keys keeps a passphrase (they type it again); a new recovery key is
 made and shown once; other users' slots are dropped and the administrator gives them new
@@ -20,18 +21,20 @@ stay under the old key and open with the old passphrases.
 
 from __future__ import annotations
 
-import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.errors import BackupInvalid, WrongPassphrase
+from app.core.errors import BackupInvalid
 from app.core.passphrase import normalize
 from app.core.recovery_key import RecoveryKey
 from app.core.roles import Permission, Role
 from app.store import audit, backup
 from app.store.connection import integrity_problems, open_keyed
-from app.store.files import fsync_dir, fsync_file
+from app.store.files import fsync_file
+from app.store.register_folder import PENDING_NAME, pending_path  # noqa: F401  (PENDING_NAME: named from here)
+from app.store.register_folder import sidecars as _sidecars
+from app.store.register_folder import swap_in as _swap_in  # a name of its own: tests cut the power here
 from app.store.register_lock import alone
 from app.store.vault import (
     KIND_RECOVERY,
@@ -43,22 +46,11 @@ from app.store.vault import (
     seal_slot,
 )
 
-PENDING_NAME = "register.db.rekey"
-
-
 @dataclass(frozen=True)
 class RekeyResult:
     recovery_key: RecoveryKey
     backup: Path
     need_passphrase: list[str]  # logins whose slots were dropped: the administrator resets them
-
-
-def pending_path(paths) -> Path:
-    return paths.root / PENDING_NAME
-
-
-def _sidecars(db: Path) -> list[Path]:
-    return [Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")]
 
 
 def rekey(register, passphrase: str) -> RekeyResult:
@@ -117,30 +109,4 @@ def _rekey(register, passphrase: str) -> RekeyResult:
     _swap_in(paths)                     # 2.
     return RekeyResult(recovery, made_backup, others)
 
-
-def _swap_in(paths) -> None:
-    for sidecar in _sidecars(paths.db):
-        sidecar.unlink(missing_ok=True)  # the old key's WAL must never meet the new file
-    os.replace(pending_path(paths), paths.db)
-    fsync_dir(paths.root)
-
-
-def finish_pending(paths, data_key: bytes) -> bool:
-    """At unlock: complete a re-key cut short after its commit point. True if the database changed."""
-    pending = pending_path(paths)
-    if not pending.exists():
-        return False
-    try:
-        open_keyed(pending, data_key).close()
-    except WrongPassphrase:
-        return False
-    _swap_in(paths)
-    return True
-
-
-def drop_stale(paths) -> None:
-    """The main file opened with the slots' key: a waiting copy is from a re-key that never committed."""
-    for leftover in (pending_path(paths), *_sidecars(pending_path(paths))):
-        with contextlib.suppress(OSError):  # another program may be writing it (Windows refuses)
-            leftover.unlink(missing_ok=True)
 

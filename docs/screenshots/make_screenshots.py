@@ -43,7 +43,8 @@ from app.reports import closing, subject_export  # noqa: E402
 from app.reports.monthly import monthly_report  # noqa: E402
 from app.reports.period import Month  # noqa: E402
 from app.reports.form_pdf import form_pdf  # noqa: E402
-from app.store import backup, contacts, demo  # noqa: E402
+from app.demo import writer as demo  # noqa: E402
+from app.store import backup, contacts  # noqa: E402
 from app.store.machine_config import MachineConfig  # noqa: E402
 from app.store.register import create_register, unlock  # noqa: E402
 

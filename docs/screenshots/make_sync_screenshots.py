@@ -29,7 +29,8 @@ from app.gui.shell.controller import AppController  # noqa: E402
 from app.gui.shell.launch import make_app  # noqa: E402
 from app.gui.shell.main_window import MainWindow  # noqa: E402
 from app.gui.sync.view import SyncView  # noqa: E402
-from app.store import clients, contacts, demo  # noqa: E402
+from app.demo import writer as demo  # noqa: E402
+from app.store import clients, contacts  # noqa: E402
 from app.store.machine_config import MachineConfig  # noqa: E402
 from app.store.register import create_register  # noqa: E402
 from app.sync import export, identity, merge, receipts  # noqa: E402

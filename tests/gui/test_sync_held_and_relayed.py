@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from app.gui.sync.common import ALARM_COLOUR
 from app.gui.sync.keys import TrustKeyDialog
-from app.store import demo
+from app.demo import writer as demo
 from app.sync import export, identity, merge, receipts, relay
 from tests.gui.test_sync_view import DISTRICT, POINT, _enroll, _open_view, _register
 

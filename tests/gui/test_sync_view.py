@@ -13,7 +13,8 @@ from app.gui.sync.common import likely_removable
 from app.gui.sync.bundle_import import ImportWizard
 from app.gui.sync.keys import TrustKeyDialog
 from app.gui.sync.view import SyncView
-from app.store import clients, contacts, demo
+from app.demo import writer as demo
+from app.store import clients, contacts
 from app.store.register import create_register
 from app.sync import export, identity, merge
 from tests.conftest import PASSPHRASE, PERSON

@@ -82,7 +82,7 @@ def test_rotation_keeps_the_newest(register):
 def test_a_scheduled_backup_restores_into_a_new_register_with_every_record(register, tmp_path):
     from datetime import timedelta
 
-    from app.store import demo
+    from app.demo import writer as demo
     from app.store.records import SYNCED_TABLES
 
     demo.fill(register, clients=25, months=3, seed=4)

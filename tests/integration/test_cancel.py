@@ -13,7 +13,8 @@ from app.core.unit import make_unit
 from app.reports.engine import compute, compute_district
 from app.reports.form_file import default_form
 from app.reports.period import Month
-from app.store import backup, demo
+from app.demo import writer as demo
+from app.store import backup
 from app.store.register import create_register
 from app.sync import export, identity, merge
 from tests.conftest import PASSPHRASE, PERSON

@@ -8,7 +8,8 @@ import pytest
 from app.core.clock import local, utc_now
 from app.core.validate import add_months
 from app.core.vocab import CLIENT_GROUPS, CLOSING_REASONS, CONTACT_KINDS, OUTREACH_KINDS, REFERRAL_OUTCOMES
-from app.store import audit, catalogs, demo, today as today_screen
+from app.demo import writer as demo
+from app.store import audit, catalogs, today as today_screen
 from app.store.records import SYNCED_TABLES
 from tests.conftest import PASSPHRASE, run_cli
 

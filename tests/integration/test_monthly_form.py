@@ -162,7 +162,7 @@ def test_a_form_with_a_wrong_cell_is_refused_naming_the_row(cell, reason):
 def test_the_district_form_counts_each_point_as_its_own_form_would(register):
     """Each point's column, counted from its share of one read, equals that point's form read on its
     own, month after month, for every row (demo data of every kind, spread over three origins)."""
-    from app.store import demo
+    from app.demo import writer as demo
 
     demo.fill(register, clients=60, months=4, seed=11)
     for table in ("clients", "contacts", "contact_participants", "referrals", "rehab_registrations",

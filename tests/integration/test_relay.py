@@ -17,7 +17,8 @@ from app.core.unit import make_unit
 from app.reports.engine import compute, compute_district
 from app.reports.form_file import default_form
 from app.reports.period import Month
-from app.store import clients, contacts, demo
+from app.demo import writer as demo
+from app.store import clients, contacts
 from app.store.register import create_register
 from app.store.records import SYNCED_TABLES
 from app.sync import chain, export, identity, merge, quarantine, receipts, relay

@@ -8,7 +8,8 @@ from app.core.unit import make_unit
 from app.reports.engine import compute
 from app.reports.form_file import default_form
 from app.reports.period import Month
-from app.store import contacts, demo
+from app.demo import writer as demo
+from app.store import contacts
 from app.store.register import create_register
 from app.store.records import SYNCED_TABLES
 from app.sync import chain, container, export, identity, merge, quarantine, receipts

@@ -31,7 +31,8 @@ from hypothesis import HealthCheck, configuration, event, given, settings
 from hypothesis import strategies as st
 
 from app.core.unit import make_unit
-from app.store import clients, demo
+from app.demo import writer as demo
+from app.store import clients
 from app.store.register import create_register
 from app.store.records import SYNCED_TABLES
 from app.sync import container, export, identity, merge, payload, quarantine, relay

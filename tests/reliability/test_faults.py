@@ -17,7 +17,8 @@ import pytest
 
 from app.core.errors import DiskFull
 from app.core.unit import make_unit
-from app.store import audit, backup, demo, rekey
+from app.demo import writer as demo
+from app.store import audit, backup, rekey
 from app.store.connection import integrity_problems
 from app.store.register import create_register, unlock
 from app.sync import container, export, identity

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from app.store import audit, demo
+from app.demo import writer as demo
+from app.store import audit
 from app.store.connection import integrity_problems
 from app.store.records import SYNCED_TABLES
 from app.store.register import unlock

@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from app.core.unit import make_unit
-from app.store import audit, demo
+from app.demo import writer as demo
+from app.store import audit
 from app.store.connection import integrity_problems
 from app.store.register import create_register, unlock
 from app.store.records import SYNCED_TABLES

@@ -195,7 +195,7 @@ class AppController(QObject):
         from PySide6.QtWidgets import QMessageBox
 
         from app.store.machine_config import default_register
-        from app.store import demo
+        from app.demo import writer as demo
 
         root = default_register().parent / "demo-register"
 

@@ -1,8 +1,8 @@
 """Planning the demo register's people: staff, clients, family members and how each case goes.
 
 Pure functions of a random stream: nothing here touches the register, so the
-same seed gives the same plan. app/store/demo.py writes the plan through the
-repositories; app/core/demo_activities.py plans the work done with these people.
+same seed gives the same plan. app/demo/writer.py writes the plan through the
+repositories; app/demo/activities.py and community.py plan the work done with these people.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from app.core import demo_data as D
 from app.core.validate import add_months
 from app.core.vocab import CLOSING_REASONS
+from app.demo import data as D
 
 # Shares of the main groups among clients who are not family members (Tiền Giang: 49 high-risk of 143;
 # Hậu Giang: 23 dependent, 22 suspected), and how many are men.

@@ -1,6 +1,6 @@
 """Demo data: fill a point register with months (or years) of realistic work.
 
-The plan comes from app/core/demo_people.py and demo_activities.py: every
+The plan comes from app/demo/people.py, activities.py and community.py: every
 choice follows from the seed, one random stream per part (drawing outreach
 differently leaves the clients as they were), and no choice depends on what
 the database hands back. This module writes the plan through the
@@ -25,18 +25,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from app.core import demo_activities as activities
-from app.core import demo_data as D
-from app.core import demo_people as people_plan
+from pathlib import Path
+
 from app.core.clock import local, utc_now
-from app.core.demo_people import Person, Roster
-from app.core.errors import UserError
+from app.core.errors import RegisterNotFound, UserError
 from app.core.i18n import N_
 from app.core.roles import Permission
+from app.core.unit import make_unit
 from app.core.validate import add_months
-from app.store import catalogs, contacts, groups, outreach, referrals, treatment, users
+from app.demo import activities, community
+from app.demo import data as D
+from app.demo import people as people_plan
+from app.demo.people import Person, Roster
+from app.store import catalogs, contacts, groups, holdings, outreach, referrals, treatment, users
 from app.store import clients as client_store
 from app.store import staff as staff_store
+from app.store.register import create_register, register_paths, unlock
 
 Progress = Callable[[str, int, int], None]  # (stage label to translate with _(), rows done, rows planned)
 
@@ -97,39 +101,18 @@ def fill(register, *, clients: int = 150, months: int = 12, seed: int = 2026,
     chosen = activities.plan_referrals(rng("referrals"), planned, services, today)
     rehabs, episodes = activities.plan_treatment(rng("treatment"), chosen, people, start, today)
     stage("referrals", lambda: _write_referrals(register, chosen, rehabs, episodes, progress))
-    self_help = activities.plan_groups(rng("groups"), people, roster, start, today)
+    self_help = community.plan_groups(rng("groups"), people, roster, start, today)
     stage("groups", lambda: _write_groups(register, self_help, progress))
-    items = activities.plan_outreach(rng("outreach"), roster, hamlets, start, today)
+    items = community.plan_outreach(rng("outreach"), roster, hamlets, start, today)
     stage("outreach", lambda: _write_outreach(register, items, progress))
     stage("cases", lambda: _write_case_events(register, people_plan.case_events(people), progress))
-    return DemoSummary(counts(register.conn), round(time.perf_counter() - began, 2), seconds)
+    return DemoSummary(holdings.counts(register.conn), round(time.perf_counter() - began, 2), seconds)
 
 
 def check_size(clients: int, months: int) -> None:
     """Refuse sizes that cannot show every screen (0 clients is allowed: an empty register)."""
     if (clients and clients < MIN_CLIENTS) or clients < 0 or not 1 <= months <= MAX_MONTHS:
         raise DemoTooSmall(clients=MIN_CLIENTS, months=MAX_MONTHS)
-
-
-def counts(conn) -> dict[str, int]:
-    """What the register holds, for the summary the command prints."""
-    queries = {
-        "clients": "SELECT count(*) FROM clients WHERE deleted = 0",
-        "family_members": "SELECT count(*) FROM clients WHERE deleted = 0 AND main_group = 'family'",
-        "closed_cases": "SELECT count(*) FROM clients WHERE deleted = 0 AND status = 'closed'",
-        "staff": "SELECT count(*) FROM staff WHERE deleted = 0",
-        "hamlets": "SELECT count(*) FROM catalog_items WHERE kind = 'hamlet'",
-        "contacts": "SELECT count(*) FROM contacts WHERE deleted = 0",
-        "session_participants": "SELECT count(*) FROM contact_participants WHERE deleted = 0",
-        "referrals": "SELECT count(*) FROM referrals WHERE deleted = 0",
-        "referrals_pending": "SELECT count(*) FROM referrals WHERE deleted = 0 AND outcome = 'pending'",
-        "rehab_registrations": "SELECT count(*) FROM rehab_registrations WHERE deleted = 0",
-        "methadone_episodes": "SELECT count(*) FROM methadone_episodes WHERE deleted = 0",
-        "self_help_groups": "SELECT count(*) FROM groups WHERE deleted = 0",
-        "group_meetings": "SELECT count(*) FROM group_meetings WHERE deleted = 0",
-        "outreach": "SELECT count(*) FROM outreach WHERE deleted = 0",
-    }
-    return {name: conn.execute(sql).fetchone()[0] for name, sql in queries.items()}
 
 
 class _Batches:
@@ -227,7 +210,7 @@ def _write_referrals(register, chosen: list[activities.PlannedReferral], rehabs:
             batch.add()
 
 
-def _write_groups(register, planned: list[activities.PlannedGroup], progress: Progress) -> None:
+def _write_groups(register, planned: list[community.PlannedGroup], progress: Progress) -> None:
     total = sum(1 + sum(1 + len(e[2][1]) if e[0] == "meeting" else 1 for e in g.events) for g in planned)
     with _Batches(register, "groups", total, progress) as batch:
         for group in planned:
@@ -272,13 +255,6 @@ def open_or_create_demo(root, *, clients: int = 150, months: int = 12, seed: int
                         progress: Progress | None = None):
     """The demo register at `root`: created (users admin, lan, hung; one passphrase) if missing,
     filled if it has no clients. Returns (register, created, filled summary or None, clients before)."""
-    from pathlib import Path
-
-    from app.core.errors import RegisterNotFound
-    from app.core.unit import make_unit
-    from app.store import users
-    from app.store.register import create_register, register_paths, unlock
-
     check_size(clients, months)
     root = Path(root)
     try:
@@ -295,7 +271,7 @@ def open_or_create_demo(root, *, clients: int = 150, months: int = 12, seed: int
             users.add_user(register, login, full_name, role, DEMO_PASSPHRASE)
     else:
         register = unlock(root, "admin", DEMO_PASSPHRASE)  # proves it is the demo register
-    had_clients = counts(register.conn)["clients"]
+    had_clients = holdings.counts(register.conn)["clients"]
     filled = None
     if clients and not had_clients:
         filled = fill(register, clients=clients, months=months, seed=seed, progress=progress)
