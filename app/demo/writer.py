@@ -40,7 +40,8 @@ from app.demo.people import Person, Roster
 from app.store import catalogs, contacts, groups, holdings, outreach, referrals, treatment, users
 from app.store import clients as client_store
 from app.store import staff as staff_store
-from app.store.register import create_register, register_paths, unlock
+from app.store.register import create_register, unlock
+from app.store.register_folder import register_paths
 
 Progress = Callable[[str, int, int], None]  # (stage label to translate with _(), rows done, rows planned)
 

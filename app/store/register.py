@@ -29,17 +29,7 @@ from app.store import audit, migrations, settings as register_settings, users
 from app.store.backup import backup_before_upgrade
 from app.store.connection import database, open_keyed
 from app.store.files import cannot_write, fsync_dir
-from app.store.register_folder import (  # noqa: F401  (callers name the files from here)
-    BACKUPS_NAME,
-    DB_NAME,
-    SLOTS_NAME,
-    THROTTLE_NAME,
-    RegisterPaths,
-    drop_stale,
-    finish_pending,
-    read_register_id,
-    register_paths,
-)
+from app.store.register_folder import RegisterPaths, drop_stale, finish_pending, register_paths
 from app.store.register_lock import Claim, claim_open
 from app.store.throttle import UnlockThrottle
 from app.store.vault import (

@@ -32,7 +32,7 @@ from app.core.roles import Permission, Role
 from app.store import audit, backup
 from app.store.connection import integrity_problems, open_keyed
 from app.store.files import fsync_file
-from app.store.register_folder import PENDING_NAME, pending_path  # noqa: F401  (PENDING_NAME: named from here)
+from app.store.register_folder import pending_path
 from app.store.register_folder import sidecars as _sidecars
 from app.store.register_folder import swap_in as _swap_in  # a name of its own: tests cut the power here
 from app.store.register_lock import alone

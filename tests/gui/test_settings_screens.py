@@ -192,7 +192,8 @@ def test_a_point_allows_escrow_and_its_office_writes_a_temporary_passphrase(qtbo
 
     from app.core.unit import make_unit
     from app.gui.settings.escrow_panel import OfficeRescueBox, PointEscrowBox
-    from app.store.register import SLOTS_NAME, create_register
+    from app.store.register import create_register
+    from app.store.register_folder import SLOTS_NAME
     from app.sync import identity
 
     point, _ = create_register(tmp_path / "point", unit=make_unit("point", "MYHOA-01", "Điểm tư vấn xã Mỹ Hòa"),

@@ -7,7 +7,8 @@ import pytest
 from app.core.errors import WrongPassphrase
 from app.core.unit import make_unit
 from app.store import clients, rekey
-from app.store.register import SLOTS_NAME, create_register, unlock
+from app.store.register import create_register, unlock
+from app.store.register_folder import SLOTS_NAME
 from app.sync import escrow, identity
 from tests.conftest import PASSPHRASE
 

@@ -9,7 +9,7 @@ import pytest
 
 from app.core.errors import RegisterBusy, RegisterInUse, RegisterInWindow
 from app.core.i18n import set_language
-from app.store import backup, rekey
+from app.store import backup, register_folder, rekey
 from app.store.register import unlock
 from app.store.register_lock import claim_alone, claim_window, lock_path
 from tests.conftest import PASSPHRASE, OtherProgram, run_cli
@@ -59,7 +59,7 @@ def test_rekey_waits_until_no_other_program_has_the_register_open(closed):
         assert "Chưa có gì bị thay đổi" in refused.value.message
         register.close()
         assert (closed / "keyslots.json").read_bytes() == slots_before
-        assert not rekey.pending_path(register.paths).exists()
+        assert not register_folder.pending_path(register.paths).exists()
         cli = run_cli("rekey", "--register", str(closed), env={"TUVAN_PASSPHRASE": PASSPHRASE})
         assert cli.returncode == 1 and "đang được mở ở một cửa sổ hoặc một lệnh Tư Vấn khác" in cli.stderr
     finally:

@@ -4,7 +4,8 @@ import pytest
 
 from app.core.errors import WrongPassphrase, WrongRecoveryKey
 from app.store import backup, clients, rekey, users
-from app.store.register import DB_NAME, SLOTS_NAME, unlock, unlock_with_recovery_key
+from app.store.register import unlock, unlock_with_recovery_key
+from app.store.register_folder import DB_NAME, PENDING_NAME, SLOTS_NAME
 from tests.conftest import PASSPHRASE
 
 
@@ -42,7 +43,7 @@ def test_rekey_changes_the_key_keeps_every_record_and_ends_old_slots(new_registe
         unlock_with_recovery_key(root, old_recovery.formatted(), "admin", "một mật khẩu mới tinh")
     unlock_with_recovery_key(root, result.recovery_key.formatted(), "admin", "một mật khẩu mới tinh").close()
     assert (root / SLOTS_NAME).read_bytes() != old_slots
-    assert not (root / rekey.PENDING_NAME).exists()
+    assert not (root / PENDING_NAME).exists()
 
 
 def test_the_old_key_no_longer_opens_the_database(register):
@@ -70,10 +71,10 @@ def test_a_rekey_cut_after_its_commit_point_is_finished_at_the_next_unlock(regis
     with pytest.raises(OSError):
         rekey.rekey(register, PASSPHRASE)
     monkeypatch.undo()
-    assert (root / rekey.PENDING_NAME).exists()  # new slots, old file, the copy waiting
+    assert (root / PENDING_NAME).exists()  # new slots, old file, the copy waiting
     with unlock(root, "admin", PASSPHRASE) as again:
         assert again.db["clients"].count == 1
-    assert not (root / rekey.PENDING_NAME).exists()
+    assert not (root / PENDING_NAME).exists()
 
 
 def test_a_rekey_cut_before_its_commit_point_leaves_the_old_key(register, monkeypatch):
@@ -85,7 +86,7 @@ def test_a_rekey_cut_before_its_commit_point_leaves_the_old_key(register, monkey
     monkeypatch.undo()
     with unlock(root, "admin", PASSPHRASE) as again:
         assert again.data_key == old_key and again.db["clients"].count == 1
-    assert not (root / rekey.PENDING_NAME).exists()  # the copy under a key nobody holds is gone
+    assert not (root / PENDING_NAME).exists()  # the copy under a key nobody holds is gone
     unlock(root, "lan", "mật khẩu của Lan rất dài").close()  # nothing ended
 
 

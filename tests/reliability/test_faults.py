@@ -18,7 +18,7 @@ import pytest
 from app.core.errors import DiskFull
 from app.core.unit import make_unit
 from app.demo import writer as demo
-from app.store import audit, backup, rekey
+from app.store import audit, backup, register_folder
 from app.store.connection import integrity_problems
 from app.store.register import create_register, unlock
 from app.sync import container, export, identity
@@ -107,7 +107,7 @@ def test_kill_9_during_an_operation_loses_nothing_committed(point, operation, tm
         elif operation == "rekey":
             # Whichever key the kill left, the passphrase opens the register with every record.
             lost = before["contacts"] - after["contacts"]
-            partial = int((root / rekey.PENDING_NAME).exists())
+            partial = int((root / register_folder.PENDING_NAME).exists())
         elif operation == "export":
             # Every recorded bundle exists; a kill may leave a ".part" file, never a damaged bundle
             # under its real name.

@@ -19,7 +19,8 @@ import pytest
 
 from app.core.errors import RegisterTooNew, UserError, WrongPassphrase
 from app.store import migrations
-from app.store.register import DB_NAME, SLOTS_NAME, THROTTLE_NAME, unlock
+from app.store.register import unlock
+from app.store.register_folder import DB_NAME, SLOTS_NAME, THROTTLE_NAME
 from tests.conftest import PASSPHRASE
 
 PASSPHRASE_TRIALS = int(os.environ.get("TUVAN_KILL_TRIALS", "20"))

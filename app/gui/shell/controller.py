@@ -33,7 +33,7 @@ from app.gui.today.view import TodayView
 from app.gui.shell.unlock_window import UnlockWindow
 from app.store import backup
 from app.store.machine_config import MachineConfig
-from app.store.register import RegisterPaths
+from app.store.register_folder import RegisterPaths
 from app.store.register_lock import Claim, claim_window
 from app.sync import merge
 
