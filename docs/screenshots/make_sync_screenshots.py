@@ -77,9 +77,9 @@ def register(role, code, name, office="", clients_count=0, seed=1):
 
 def enroll(point, office):
     office_id = identity.own_identity(office)
-    identity.pin(point, office_id, office_id.fingerprint)
+    identity.pin(point, office_id, office_id.confirmation)
     point_id = identity.own_identity(point)
-    identity.pin(office, point_id, point_id.fingerprint)
+    identity.pin(office, point_id, point_id.confirmation)
 
 
 def add_contacts(point, n, start=1):
