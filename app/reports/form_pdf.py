@@ -141,6 +141,7 @@ def _header(report: MonthlyReport, style: dict, width: float) -> list:
             [_p(_("No.: ……/BC"), style["number"]), *middle, _p(place_and_date(report), style["dated"])]]
     header = Table(rows, colWidths=widths, hAlign="LEFT", style=TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONT", (0, 0), (-1, -1), SERIF, CELL_SIZE),  # empty cells too: no default Helvetica
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
     ]))
@@ -349,6 +350,7 @@ def _signatures(report: MonthlyReport, style: dict, width: float) -> list:
         ["", _p(chair, style["sign"])],
     ], colWidths=[width / 2, width / 2], style=TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONT", (0, 0), (-1, -1), SERIF, CELL_SIZE),
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
     ]))
     return [Spacer(1, 8 * mm), block]
@@ -384,6 +386,7 @@ def _build(report: MonthlyReport, keep: int) -> tuple[bytes, bool]:
     doc = SimpleDocTemplate(
         buffer, pagesize=pagesize, leftMargin=LEFT, rightMargin=RIGHT, topMargin=TOP, bottomMargin=BOTTOM,
         title=f"{report.form.title} – {month_title(report.month)}", author="Tư Vấn", subject=report.unit.name,
+        initialFontName=SERIF,  # reportlab would start each page in Helvetica, not embedded
     )
     amended = bool(report.amendments)
     table, table_tail = _tables(report, style, width, 0 if amended else keep)

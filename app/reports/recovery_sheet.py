@@ -44,6 +44,7 @@ def recovery_sheet_pdf(unit: Unit, register_id: str, recovery_key: str, created:
         buffer, pagesize=A4, leftMargin=30 * mm, rightMargin=20 * mm,
         topMargin=20 * mm, bottomMargin=20 * mm,
         title=_("Recovery sheet"), author="Tư Vấn", subject=unit.name,
+        initialFontName=SERIF,  # reportlab would start each page in Helvetica, not embedded
     )
     details = Table(
         [
@@ -61,6 +62,7 @@ def recovery_sheet_pdf(unit: Unit, register_id: str, recovery_key: str, created:
     key_box = Table([[Paragraph(_escape(recovery_key), style["key"])]], colWidths=[160 * mm])
     key_box.setStyle(TableStyle([
         ("BOX", (0, 0), (-1, -1), 1.5, colors.black),
+        ("FONT", (0, 0), (-1, -1), SERIF, 12),  # a table's own font, or reportlab uses Helvetica
         ("TOPPADDING", (0, 0), (-1, -1), 5 * mm),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 5 * mm),
     ]))

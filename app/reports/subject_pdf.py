@@ -138,6 +138,7 @@ def _grid(widths: list[float], rows: list[list], extra: list | None = None, head
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONT", (0, 0), (-1, -1), SERIF, 10),  # a table's own font, or reportlab uses Helvetica
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -224,7 +225,8 @@ def _header(data: dict, unit: Unit, style: dict) -> list:
     lines = ([_p(unit.office_name.upper(), style["unit"])] if unit.office_name else []) + [
         Paragraph(f"<b>{_escape(unit.name.upper())}</b>", style["unit"])]
     unit_block = Table([[lines]], colWidths=[95 * mm], hAlign="LEFT",
-                       style=TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.6, colors.black),
+                       style=TableStyle([("FONT", (0, 0), (-1, -1), SERIF, 10),
+                                         ("LINEBELOW", (0, 0), (-1, -1), 0.6, colors.black),
                                          ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     client = data["client"]
     details = [[_("Unit holding the data"), f"{unit.name} ({unit.code})"],
@@ -262,7 +264,8 @@ def _signature(data: dict, style: dict) -> KeepTogether:
              [Spacer(1, 18 * mm)],
              [_p(by.get("full_name", ""), style["center_bold"])]]
     table = Table(block, colWidths=[85 * mm], hAlign="RIGHT",
-                  style=TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+                  style=TableStyle([("FONT", (0, 0), (-1, -1), SERIF, 10), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
     return KeepTogether([Spacer(1, 8 * mm), table])
 
 
@@ -300,6 +303,7 @@ def to_pdf(data: dict[str, Any], unit: Unit) -> bytes:
     doc = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=LEFT, rightMargin=RIGHT, topMargin=TOP, bottomMargin=BOTTOM,
         title=_("Personal data held: {code}").format(code=code), author="Tư Vấn", subject=unit.name,
+        initialFontName=SERIF,  # reportlab would start each page in Helvetica, not embedded
     )
     story = _header(data, unit, style)
     for number, section in enumerate(data["sections"].values(), 1):
