@@ -1,4 +1,4 @@
-"""Time from starting the packaged program to its unlock window being shown (DESIGN.md §8: ≤ 1.0 s).
+"""Time from starting the packaged program to its unlock window being shown (docs/design.md §8: ≤ 1.0 s).
 
     make dist && .venv/bin/python packaging/measure_start.py [dist/tuvan/tuvan] [--runs 7]
 

@@ -1,4 +1,4 @@
-"""Domain rules for each kind of record (DOMAIN.md). Pure functions, no storage.
+"""Domain rules for each kind of record (docs/domain.md). Pure functions, no storage.
 
 Each function takes the values a person typed (or a spreadsheet row) and
 returns cleaned values ready to store, or raises FieldErrors naming every

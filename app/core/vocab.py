@@ -1,4 +1,4 @@
-"""The fixed vocabularies of the domain (DOMAIN.md): codes in English, labels for people.
+"""The fixed vocabularies of the domain (docs/domain.md): codes in English, labels for people.
 
 Counting rules and screens depend on these codes, so they are code, not data.
 The lists an administrator edits (substances, services, topics, hamlets)

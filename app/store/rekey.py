@@ -1,4 +1,4 @@
-"""A new data key for the register, after a suspected compromise (DESIGN.md §2).
+"""A new data key for the register, after a suspected compromise (docs/design.md §2).
 
 Whoever copied the register and learnt one passphrase (or the recovery key) can read that copy
 for ever; re-keying protects what is written from now on and ends every old slot. The database is

@@ -36,7 +36,7 @@ from app.store.files import write_atomic
 FORMAT = 1
 KIND_USER = "user"
 KIND_RECOVERY = "recovery"
-KIND_ESCROW = "escrow"  # the data key sealed to the receiving office's X25519 key (DESIGN.md §2)
+KIND_ESCROW = "escrow"  # the data key sealed to the receiving office's X25519 key (docs/design.md §2)
 ESCROW_SUITE = Suite(KEM.X25519, KDF.HKDF_SHA256, AEAD.CHACHA20_POLY1305)
 ESCROW_INFO = b"tuvan escrow slot v1"
 

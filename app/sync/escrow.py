@@ -1,4 +1,4 @@
-"""The escrow slot: the receiving office can help a point that lost every passphrase (DESIGN.md §2).
+"""The escrow slot: the receiving office can help a point that lost every passphrase (docs/design.md §2).
 
 Optional and the point's choice. The point's administrator allows it: the data key is sealed to
 the X25519 key of each receiving office the point trusts (`vault.seal_escrow_slot`), next to the

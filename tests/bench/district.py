@@ -1,4 +1,4 @@
-"""The district of DESIGN.md §8: 40 busy points, sent through real bundles, imported and counted.
+"""The district of docs/design.md §8: 40 busy points, sent through real bundles, imported and counted.
 
     .venv/bin/python tests/bench/run.py district [POINTS [IMPORTED]]   (default 40 40; long the first time)
 

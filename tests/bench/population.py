@@ -65,7 +65,7 @@ def insert_clients(register, count: int, seed: int = 1) -> list[str]:
     return ids
 
 
-# --- the busy point of DESIGN.md section 8 ------------------------------------------
+# --- the busy point of docs/design.md section 8 ------------------------------------------
 
 BUSY = {"clients": 5_000, "contacts": 150_000, "referrals": 10_000, "years": 10}
 INDIVIDUAL_KINDS = ["office", "office", "home", "home", "phone", "online"]

@@ -1,4 +1,4 @@
-"""Benchmarks for DESIGN.md section 8 (the targets that exist so far).
+"""Benchmarks for docs/design.md section 8 (the targets that exist so far).
 
 Prints a table and writes tests/bench/results/bench-<date>.json.
     make bench          (or: .venv/bin/python tests/bench/run.py)

@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/bench/sync_memory.py [POINTS]      (default 40; builds tests/bench/cache the first time)
 
-1. a district imports the first bundles of POINTS busy points (DESIGN.md §8) from their files;
+1. a district imports the first bundles of POINTS busy points (docs/design.md §8) from their files;
 2. it exports everything as relay bundles to a province office above it;
 3. the province imports those relay bundles (the "40-point relay bundle", split into ~20 MB files).
 

@@ -48,7 +48,7 @@ def _outreach(register, kind: str, records: list[dict]) -> None:
 
 
 def test_an_giang_figures_appear_exactly(register):
-    """An Giang (DOMAIN.md): 220 individual, 38 group, 162 home, 8 community sessions with 298
+    """An Giang (docs/domain.md): 220 individual, 38 group, 162 home, 8 community sessions with 298
     attendees, 53 broadcasts, over 7,000 leaflets, 6 boards."""
     people = _people(register, 60)
     _contacts(register, "office", people, 220)
@@ -71,7 +71,7 @@ def test_an_giang_figures_appear_exactly(register):
 
 
 def test_tien_giang_figures_appear_exactly(register):
-    """Tiền Giang, first half of 2024 (DOMAIN.md), entered in one month: 176 sessions with 6,421
+    """Tiền Giang, first half of 2024 (docs/domain.md), entered in one month: 176 sessions with 6,421
     attendees, 773 leaflets, 9 people referred to methadone, 35 broadcasts of 15 minutes, 10 school
     sessions with 4,854 students, 7 loudspeaker campaigns with 1,535 attendees, 4 loans, 4 jobs."""
     people = _people(register, 20)

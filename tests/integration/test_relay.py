@@ -1,4 +1,4 @@
-"""Relay (DESIGN.md §4): a district passes its merged records on to a higher office.
+"""Relay (docs/design.md §4): a district passes its merged records on to a higher office.
 
 Two points send bundles to the district; the district exports one bundle signed
 with its own key; the higher office (also a "district" register) accepts the

@@ -29,7 +29,7 @@ DIST = Path(os.environ.get("TUVAN_DIST") or ROOT / "dist" / "tuvan")
 PROGRAM = DIST / ("tuvan.exe" if sys.platform == "win32" else "tuvan")
 REQUESTED = os.environ.get("TUVAN_DIST_SMOKE") == "1"
 PASSPHRASE = "demo-tuvan-2026"
-MAX_FOLDER_MIB = 150  # DESIGN.md / issue 6: the packaged folder stays within 150 MB
+MAX_FOLDER_MIB = 150  # docs/design.md / issue 6: the packaged folder stays within 150 MB
 
 
 

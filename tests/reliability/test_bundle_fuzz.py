@@ -1,4 +1,4 @@
-"""Bad input (DESIGN.md §9): mutated and forged bundles are rejected, never half-imported.
+"""Bad input (docs/design.md §9): mutated and forged bundles are rejected, never half-imported.
 
 Valid bundles from real registers are mutated (bit flips, inserted and deleted
 bytes, truncation, header fields changed and re-encoded with the original

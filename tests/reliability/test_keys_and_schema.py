@@ -1,4 +1,4 @@
-"""Wrong passphrases, tampered key-slot files and a register from a newer schema (DESIGN.md §9).
+"""Wrong passphrases, tampered key-slot files and a register from a newer schema (docs/design.md §9).
 
 Each is refused with a message a user can act on, quickly, and leaves the register's files as they
 were. Trials: TUVAN_KILL_TRIALS wrong passphrases (20 in `make test`, 200 in `make reliability`) and

@@ -1,4 +1,4 @@
-"""Power loss during an import: kill -9 never leaves a half-applied bundle (DESIGN.md §9).
+"""Power loss during an import: kill -9 never leaves a half-applied bundle (docs/design.md §9).
 
 A child process imports a large bundle into a copy of the district register and
 is killed at a random moment (before, during or after the one transaction that

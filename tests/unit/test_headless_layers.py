@@ -1,4 +1,4 @@
-"""core, store, sync, reports, demo and cli never import Qt (DESIGN.md section 1)."""
+"""core, store, sync, reports, demo and cli never import Qt (docs/design.md section 1)."""
 
 import ast
 import re

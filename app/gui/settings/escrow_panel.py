@@ -1,4 +1,4 @@
-"""Settings → Register key, second half: escrow with the receiving office (DESIGN.md §2).
+"""Settings → Register key, second half: escrow with the receiving office (docs/design.md §2).
 
 A point's administrator allows or withdraws the office's help; an office's administrator writes
 a temporary passphrase into a point's key-slot file brought on a USB stick.
