@@ -6,7 +6,9 @@ from app.cli.context import emit, open_register
 from app.core.errors import CheckFailed
 from app.core.i18n import _
 from app.core.roles import Permission
+from app.core.vocab import AUDIT_ACTIONS
 from app.store import audit
+from app.store.holdings import table_label
 
 
 def cmd_audit_verify(args) -> int:
@@ -31,7 +33,8 @@ def cmd_audit_list(args) -> int:
         register.require(Permission.VERIFY_AUDIT)
         entries = audit.recent(register.conn, args.limit)
     emit(args, {"entries": entries},
-         [f"{e['seq']:>6} {e['at'][:19]} {e['login'] or '-':<12} {e['action']:<20} {e['entity'] or ''} {e['entity_id'] or ''}"
+         [f"{e['seq']:>6} {e['at'][:19]} {e['login'] or '-':<12} {AUDIT_ACTIONS.label(e['action'])}"
+          + (f" · {table_label(e['entity'])} {e['entity_id'] or ''}" if e["entity"] else "")
           for e in entries])
     return 0
 

@@ -16,6 +16,7 @@ from app.cli import (
     audit_commands, case_commands, escrow_commands, export_commands, import_commands, register_commands,
     relay_commands, report_commands, sync_commands, user_commands,
 )
+from app.cli.argparse_text import speak_our_language
 from app.cli.console import use_utf8_when_redirected
 from app.core.program_mark import mark_running
 from app.cli.context import CommandBuilder
@@ -41,6 +42,7 @@ def _language_from(argv: list[str]) -> str | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    speak_our_language()
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--register", default=str(default_register()),
                         help=_("register folder (default: %(default)s)"))
@@ -53,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=_("Tư Vấn: the encrypted case register of a consultation point. "
                       "The passphrase is read from TUVAN_PASSPHRASE or asked for."),
     )
-    parser.add_argument("--version", action="version", version=f"tuvan {__version__}")
+    parser.add_argument("--version", action="version", version=f"tuvan {__version__}",
+                        help=_("show the program's version and exit"))
     parser.add_argument("--lang", choices=LANGUAGES, help=_("language of messages: vi or en"))
     commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"), required=True)
 

@@ -8,6 +8,7 @@ from app.cli.context import emit, new_passphrase, open_register, passphrase
 from app.core.clock import utc_now
 from app.core.errors import CheckFailed
 from app.core.i18n import _
+from app.core.text import sort_key
 from app.core.unit import make_unit
 from app.store import audit, backup, holdings, migrations
 from app.store.connection import integrity_problems
@@ -71,7 +72,8 @@ def cmd_check(args) -> int:
                 _("Integrity: {result}").format(result=_("OK") if not problems else _("PROBLEMS FOUND")),
                 *[f"  - {p}" for p in problems],
                 _("Audit log: {n} entries").format(n=report.entries),
-                *[f"  {table}: {count}" for table, count in counts.items()],
+                *sorted((f"  {holdings.table_label(table)}: {count}" for table, count in counts.items()
+                         if holdings.shown_to_people(table)), key=sort_key),
             ],
         )
     if problems:

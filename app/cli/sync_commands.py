@@ -8,6 +8,7 @@ from pathlib import Path
 from app.cli.context import emit, open_register
 from app.core.errors import UserError
 from app.core.i18n import N_, _
+from app.core.unit import RegisterRole
 from app.store.files import write_atomic
 from app.reports.subject_fields import field_labels
 from app.cli import relay_commands
@@ -37,10 +38,11 @@ def cmd_keys_show(args) -> int:
         me = identity.own_identity(register)
         peers = identity.trusted_list(register.conn)
     emit(args, {"identity": me.to_dict(), "trusted": [p.to_dict() for p in peers]}, [
-        _("This register: {unit} ({code}), {role}").format(unit=me.unit_name, code=me.unit_code, role=me.role),
+        _("This register: {unit} ({code}), {role}").format(unit=me.unit_name, code=me.unit_code,
+                                                            role=RegisterRole(me.role).label),
         _("Fingerprint: {fingerprint}").format(fingerprint=me.confirmation),
         _("Trusted keys:"),
-        *[f"  {p.unit_code:<14} {p.role:<9} {p.confirmation}  {p.unit_name}" for p in peers],
+        *[f"  {p.unit_code:<14} {p.confirmation}  {p.unit_name} ({RegisterRole(p.role).label})" for p in peers],
     ])
     return 0
 

@@ -28,7 +28,7 @@ from typing import Any
 from pathlib import Path
 
 from app.core.clock import local, utc_now
-from app.core.errors import RegisterNotFound, UserError
+from app.core.errors import RegisterNotFound, UserError, WrongPassphrase
 from app.core.i18n import N_
 from app.core.roles import Permission
 from app.core.unit import make_unit
@@ -42,6 +42,7 @@ from app.store import clients as client_store
 from app.store import staff as staff_store
 from app.store.register import create_register, unlock
 from app.store.register_folder import register_paths
+from app.store.vault import KeySlotFile
 
 Progress = Callable[[str, int, int], None]  # (stage label to translate with _(), rows done, rows planned)
 
@@ -58,6 +59,12 @@ STAGES = {
     "outreach": N_("Outreach"),
     "cases": N_("Group changes and closed cases"),
 }
+
+
+class NotTheDemoRegister(UserError):
+    template = N_("The register in {path} is not the demo register: it does not open with the demo "
+                  "passphrase, so nothing was changed in it. To make a demo register, name a new folder, "
+                  "for example: tuvan demo --register demo-register")
 
 
 class DemoTooSmall(UserError):
@@ -271,7 +278,15 @@ def open_or_create_demo(root, *, clients: int = 150, months: int = 12, seed: int
         for login, full_name, role in DEMO_USERS:
             users.add_user(register, login, full_name, role, DEMO_PASSPHRASE)
     else:
-        register = unlock(root, "admin", DEMO_PASSPHRASE)  # proves it is the demo register
+        # The demo's users are looked for first, so that another register is not tried with the
+        # demo passphrase (a failed try would count against its unlock throttle).
+        slots = KeySlotFile.load(register_paths(root).slots)
+        if not all(slots.has_login(login) for login, _name, _role in DEMO_USERS):
+            raise NotTheDemoRegister(path=root)
+        try:
+            register = unlock(root, "admin", DEMO_PASSPHRASE)  # proves it is the demo register
+        except WrongPassphrase:
+            raise NotTheDemoRegister(path=root) from None
     had_clients = holdings.counts(register.conn)["clients"]
     filled = None
     if clients and not had_clients:

@@ -26,8 +26,8 @@ from app.core.clock import local, utc_now, utc_stamp
 from app.core.errors import UserError
 from app.core.i18n import N_, _, current_language
 from app.core.roles import Permission
+from app.core.vocab import AUDIT_ACTIONS
 from app.reports.subject_fields import (
-    AUDIT_ACTIONS,
     CODED,
     FAMILY_LINKS,
     PROFILE_FIELDS,

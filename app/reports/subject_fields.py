@@ -194,14 +194,6 @@ SECTIONS = (
 
 SECTION_BY_KEY = {section.key: section for section in SECTIONS}
 
-AUDIT_ACTIONS = Vocabulary("audit_action", {
-    "record.view": N_("Viewed the record"),
-    "record.create": N_("Created the record"),
-    "record.update": N_("Changed the record"),
-    "record.delete": N_("Deleted the record"),
-    "client.export": N_("Exported the client's data"),
-})
-
 RECORD_KINDS = Vocabulary("record_kind", {
     "clients": N_("Client file"),
     "client_groups": N_("Group history"),

@@ -1,6 +1,57 @@
-"""How many live records of each kind a register holds: the summary a new demo register prints."""
+"""What a register holds: how many live records of each kind (the summary a new demo register
+prints) and the names people read for its tables (`tuvan check`)."""
 
 from __future__ import annotations
+
+from app.core.i18n import N_, _
+
+# Every table of the schema, as `tuvan check` names it; the JSON output keeps the table names.
+TABLE_LABELS = {
+    "audit_log": N_("Audit log entries"),
+    "bundles_received": N_("Bundles received"),
+    "bundles_sent": N_("Bundles sent"),
+    "catalog_items": N_("Catalog entries"),
+    "change_log": N_("Change log entries (for sync)"),
+    "client_groups": N_("Client group history"),
+    "client_search": N_("Search index entries"),
+    "clients": N_("Clients"),
+    "contact_participants": N_("Participants of group sessions"),
+    "contacts": N_("Counselling contacts"),
+    "group_meetings": N_("Group meetings"),
+    "group_members": N_("Group memberships"),
+    "groups": N_("Self-help groups"),
+    "identity_keys": N_("This register's keys"),
+    "meeting_attendance": N_("Meeting attendance"),
+    "methadone_episodes": N_("Methadone treatment episodes"),
+    "month_closures": N_("Closed months"),
+    "outreach": N_("Outreach activities"),
+    "person_links": N_("Decisions on possible same persons"),
+    "quarantine": N_("Records held back"),
+    "receipts": N_("Receipts"),
+    "referrals": N_("Referrals"),
+    "refused_records": N_("Records refused by the office"),
+    "register_info": N_("Register facts"),
+    "rehab_registrations": N_("Voluntary rehabilitation registrations"),
+    "relay_points": N_("Relayed units"),
+    "settings": N_("Settings"),
+    "staff": N_("Staff"),
+    "sync_alarms": N_("Sync alarms"),
+    "trusted_keys": N_("Trusted keys"),
+    "users": N_("Users"),
+}
+# What else an audit entry can be about.
+ENTITY_LABELS = {"register": N_("Register"), "user": N_("User")}
+
+
+def shown_to_people(table: str) -> bool:
+    """Tables of SQLite's own (statistics, the search index's shadow tables) are not listed."""
+    return not table.startswith(("sqlite_", "client_search_"))
+
+
+def table_label(table: str) -> str:
+    """A table (or what an audit entry is about) as a person reads it."""
+    label = TABLE_LABELS.get(table) or ENTITY_LABELS.get(table)
+    return _(label) if label else table
 
 
 def counts(conn) -> dict[str, int]:

@@ -277,6 +277,11 @@ class KeySlotFile:
     def save(self, path: Path) -> None:
         write_atomic(path, self.to_bytes())
 
+    def has_login(self, login: str) -> bool:
+        """Whether a user slot is for `login` (no passphrase needed: the slot names it by hash)."""
+        wanted = login_hash(self.register_id, login)
+        return any(s.kind == KIND_USER and s.login_hash == wanted for s in self.slots)
+
     def user_slot(self, login: str | None) -> Slot:
         """The slot for `login`, or the first admin's when login is None."""
         users = [s for s in self.slots if s.kind == KIND_USER]

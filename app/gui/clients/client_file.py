@@ -21,6 +21,7 @@ from app.core.fields import FieldErrors
 from app.core.i18n import _
 from app.core.roles import Permission
 from app.core.vocab import (
+    AUDIT_ACTIONS,
     CLIENT_GROUPS,
     CLIENT_STATUSES,
     CLOSING_REASONS,
@@ -414,4 +415,4 @@ def _action_text(action: str, entity: str | None) -> str:
     names = {"record.view": _("opened the file"), "record.create": _("created the file"),
              "record.update": _("changed the file"), "record.delete": _("deleted the file"),
              "client.export": _("exported the client's data")}
-    return names.get(action, action)
+    return names.get(action) or AUDIT_ACTIONS.label(action)
