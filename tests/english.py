@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "resources/locale/vi/LC_MESSAGES/tuvan.po"
-WORD = re.compile(r"[A-Za-z]+")
+WORD = re.compile(r"[^\W\d_]+")  # letters, Vietnamese ones included
 # What a person types or reads as a name, in either language: taken out before looking for words.
 CODES = re.compile(
     r"`[^`]*`"                          # quoted commands
@@ -28,11 +28,21 @@ CODES = re.compile(
 )
 # Names that are the same in both languages.
 NAMES = {"tuvan", "zalo", "excel", "argon", "sqlite", "sqlcipher", "windows", "linux", "wine", "email",
-         "tab", "enter", "esc", "ctrl", "alt", "shift", "caps", "lock", "ok", "methadone"}
+         "tab", "enter", "esc", "ctrl", "alt", "shift", "caps", "lock", "ok", "methadone", "facebook", "youtube",
+         "english"}  # a language is named in itself in the language picker
 
 
 def _words(text: str) -> set[str]:
     return {w.lower() for w in WORD.findall(CODES.sub(" ", text)) if len(w) >= 3}
+
+
+def _demo_names() -> set[str]:
+    """Syllables of the demo's Vietnamese names and places ("Long Xuyên"): Vietnamese words."""
+    import ast
+
+    tree = ast.parse((ROOT / "app/demo/data.py").read_text(encoding="utf-8"))
+    return set().union(*(_words(node.value) for node in ast.walk(tree)
+                         if isinstance(node, ast.Constant) and isinstance(node.value, str)))
 
 
 @functools.cache
@@ -48,7 +58,7 @@ def vocabularies() -> tuple[frozenset[str], frozenset[str]]:
         english |= source
         # A word the translation keeps from the English (a command value, a name) is not Vietnamese.
         vietnamese |= set().union(*(_words(s) for s in strings if s)) - source
-    return frozenset(english), frozenset(vietnamese)
+    return frozenset(english), frozenset(vietnamese | _demo_names())
 
 
 def english_words(text: str, typed: set[str] = frozenset()) -> list[str]:

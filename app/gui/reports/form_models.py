@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, Qt
@@ -12,6 +13,7 @@ from app.core.i18n import _
 from app.gui.common.tables import RowsModel
 from app.gui.reports.work import number
 from app.reports.monthly import MonthlyReport
+from app.reports.rule_words import rule_text
 
 SECTION_BACKGROUND = QColor("#e8eef6")
 FIT_COLUMNS_UP_TO = 12   # more number columns than this (an office's points) get fixed widths
@@ -28,8 +30,9 @@ class ValueColumn:
 class FormModel(QAbstractTableModel):
     """Sections and rows of the form; columns: row code, label, then one per ValueColumn."""
 
-    def __init__(self) -> None:
+    def __init__(self, service_label: Callable[[str], str] = str) -> None:
         super().__init__()
+        self.service_label = service_label  # a service code of the catalog as people read it
         self.report: MonthlyReport | None = None
         self.lines: list[tuple[str, object]] = []  # ("section", Section) | ("row", Row)
         self.columns: list[ValueColumn] = []
@@ -100,7 +103,7 @@ class FormModel(QAbstractTableModel):
             cell = self.cell(index)
             if cell is not None:  # the counting rule, for whoever checks a number
                 return _("{rule}\nClick or press Enter to list the records behind this number.").format(
-                    rule=line.cells[cell[1].column])
+                    rule=rule_text(line.cells[cell[1].column], self.service_label))
         return None
 
 

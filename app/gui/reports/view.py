@@ -92,7 +92,7 @@ class ReportsView(QWidget):
         self.column_label = QLabel(_("Form &column:"))
         self.column_label.setBuddy(self.column_choice)
 
-        self.model = FormModel()
+        self.model = FormModel(lambda code: session.info.lookups.label("service", code))
         self.table = QTableView()
         self.table.setObjectName("report_table")
         self.table.setModel(self.model)
