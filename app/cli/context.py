@@ -7,9 +7,13 @@ import json
 import os
 import sys
 
-from app.core.errors import NeedPassphrase, PassphraseMismatch
-from app.core.i18n import _
+from app.core.errors import NeedPassphrase, PassphraseMismatch, UserError
+from app.core.i18n import N_, _
 from app.store.register import Register, unlock
+
+class FileMissing(UserError):
+    template = N_("The file {path} does not exist. Check the name and the drive.")
+
 
 PASSPHRASE_ENV = "TUVAN_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "TUVAN_NEW_PASSPHRASE"

@@ -13,8 +13,8 @@ import sys
 
 from app import __version__
 from app.cli import (
-    audit_commands, case_commands, escrow_commands, export_commands, import_commands, register_commands,
-    relay_commands, report_commands, sync_commands, user_commands,
+    audit_commands, case_commands, escrow_commands, export_commands, import_commands, law_commands,
+    register_commands, relay_commands, report_commands, sync_commands, user_commands,
 )
 from app.cli.argparse_text import speak_our_language
 from app.cli.console import use_utf8_when_redirected
@@ -29,7 +29,7 @@ log = logging.getLogger("tuvan")
 
 # Each module adds its own subcommands (add_parsers) so commands stay beside their handlers.
 COMMAND_MODULES = (register_commands, user_commands, audit_commands, case_commands, import_commands,
-                   export_commands, report_commands, sync_commands, relay_commands, escrow_commands)
+                   export_commands, report_commands, law_commands, sync_commands, relay_commands, escrow_commands)
 
 
 def _language_from(argv: list[str]) -> str | None:

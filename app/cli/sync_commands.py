@@ -5,18 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.cli.context import emit, open_register
-from app.core.errors import UserError
-from app.core.i18n import N_, _
+from app.cli.context import FileMissing, emit, open_register
+from app.core.i18n import _
 from app.core.unit import RegisterRole
 from app.store.files import write_atomic
 from app.reports.subject_fields import field_labels
 from app.cli import relay_commands
 from app.sync import chain, export, identity, merge, quarantine, receipts, relay
-
-
-class FileMissing(UserError):
-    template = N_("The file {path} does not exist. Check the name and the drive.")
 
 
 def _read(path: str) -> bytes:

@@ -53,6 +53,7 @@ REGISTER_SETTINGS = {
         Setting("backup_every_hours", int, 24, N_("Back up every (hours)"), 1, 720),
         Setting("backup_on_close", bool, True, N_("Back up when the program closes")),
         Setting("report_form", str, "", N_("Report form")),
+        Setting("law_file", str, "", N_("Law file")),
     )
 }
 

@@ -8,11 +8,13 @@ field that needs attention. `partial=True` checks only the fields given
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from app.core.fields import Checker
 from app.core.i18n import _
+from app.core.law import Term
 from app.core.text import clean
 from app.core.vocab import (
     CLIENT_GROUPS,
@@ -41,7 +43,10 @@ def _today(today: date | None) -> date:
 
 
 def client(values: dict[str, Any], *, partial: bool = False, today: date | None = None,
-           substances: set[str] | None = None) -> dict[str, Any]:
+           substances: set[str] | None = None,
+           management_for: Callable[[str, date], Term | None] | None = None) -> dict[str, Any]:
+    """`management_for(legal status, start)`: the management term the law sets (app/core/law.py),
+    which gives a management without an end date its end."""
     today = _today(today)
     check = Checker(values, {})
     need = not partial
@@ -71,11 +76,14 @@ def client(values: dict[str, Any], *, partial: bool = False, today: date | None 
     check.codes("previous_treatments", set(TREATMENT_HISTORY))
     check.date("determination_date", not_after=today, not_before=EARLIEST)
     check.choice("determination_result", DETERMINATION_RESULTS, default="")
-    check.choice("legal_status", LEGAL_STATUSES, default="none")
+    status = check.choice("legal_status", LEGAL_STATUSES, default="none")
     start = check.date("legal_start", not_before=EARLIEST)
     end = check.date("legal_end", not_before=EARLIEST)
     if start and end and end < start:
         check.fail("legal_end", _("ends before it starts"))
+    term = management_for(status, start) if management_for and start and status not in (None, "none") else None
+    if term is not None and not end and "legal_end" in values:
+        check.cleaned["legal_end"] = add_months(start, term.maximum).isoformat()  # the law's term
     for field in ("hiv", "hepatitis", "mental_health"):
         check.choice(field, HEALTH_ANSWERS, default="unknown")
     check.flag("poor_household")
@@ -168,7 +176,10 @@ def referral(values: dict[str, Any], *, partial: bool = False, today: date | Non
     return check.done()
 
 
-def rehab(values: dict[str, Any], *, partial: bool = False, today: date | None = None) -> dict[str, Any]:
+def rehab(values: dict[str, Any], *, partial: bool = False, today: date | None = None,
+          term_for: Callable[[date], Term | None] | None = None) -> dict[str, Any]:
+    """`term_for(registration date)`: the term the law sets (app/core/law.py); a fixed term fills
+    an empty field, a range is enforced, and a refusal names the legal basis."""
     today = _today(today)
     check = Checker(values, {})
     need = not partial
@@ -176,7 +187,8 @@ def rehab(values: dict[str, Any], *, partial: bool = False, today: date | None =
     check.text("decision_no")
     decided = check.date("decision_date", not_after=today, not_before=EARLIEST)
     start = check.date("start_date", not_before=EARLIEST)
-    term = check.integer("term_months", required=need, minimum=6, maximum=12)
+    rule = term_for(registered) if term_for and registered else None
+    term = _rehab_term(check, rule, need)
     check.text("provider")
     outcome = check.choice("outcome", REHAB_OUTCOMES, default="ongoing")
     outcome_date = check.date("outcome_date", not_after=today, not_before=EARLIEST)
@@ -198,6 +210,22 @@ def rehab(values: dict[str, Any], *, partial: bool = False, today: date | None =
     if "client_id" in values:
         check.cleaned["client_id"] = values["client_id"]
     return check.done()
+
+
+def _rehab_term(check: Checker, rule: Term | None, need: bool) -> int | None:
+    empty = str(check.raw("term_months") or "").strip() == "" if check.present("term_months") else True
+    if rule is not None and rule.fixed and empty and (need or check.present("term_months")):
+        check.cleaned["term_months"] = rule.fixed  # the law sets it: nothing to choose
+        return rule.fixed
+    if rule is None:
+        return check.integer("term_months", required=need, minimum=1, maximum=120)
+    term = check.integer("term_months", required=need)
+    if term is not None and not rule.minimum <= term <= rule.maximum:
+        allowed = (_("{n} months").format(n=rule.fixed) if rule.fixed else
+                   _("{low} to {high} months").format(low=rule.minimum, high=rule.maximum))
+        check.fail("term_months", _("the law sets {allowed} for this registration ({basis})").format(
+            allowed=allowed, basis=rule.basis))
+    return term
 
 
 def methadone(values: dict[str, Any], *, partial: bool = False, today: date | None = None) -> dict[str, Any]:

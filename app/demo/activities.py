@@ -14,10 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from app.core.law import default_law_text, parse_law
 from app.core.validate import add_months
 from app.core.vocab import REFERRAL_OUTCOMES
 from app.demo import data as D
 from app.demo.people import Person, Roster, day_between, months, pick
+
+LAW = parse_law(default_law_text())  # the demo plans terms by the program's own law file
 
 # Days until the next follow-up, by group: dependent people are seen most often.
 INTERVALS = {"dependent": (9, 27), "drug_user": (12, 32), "suspected": (12, 36), "post_rehab": (14, 40),
@@ -313,8 +316,10 @@ def _cover_rehab_outcomes(rng: random.Random, rehabs: list[Rehab], people: list[
 
 def _rehab(rng: random.Random, person: Person, registered: date, today: date, *, term: int | None = None,
            result: str | None = None) -> Rehab:
+    drawn = term or rng.choice((6, 6, 9, 12))  # drawn always, so the rest of the plan stays the same
+    rule = LAW.rehab_term(registered, first=True)
     values: dict[str, Any] = {"registration_date": registered.isoformat(), "provider": rng.choice(D.REHAB_PROVIDERS),
-                              "term_months": term or rng.choice((6, 6, 9, 12))}
+                              "term_months": rule.fixed if rule is not None and rule.fixed else drawn}
     decided = registered + timedelta(days=rng.randint(3, 10))
     if decided > today:
         return person, values, {}  # registered, waiting for the commune's decision

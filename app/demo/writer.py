@@ -37,7 +37,7 @@ from app.demo import activities, community
 from app.demo import data as D
 from app.demo import people as people_plan
 from app.demo.people import Person, Roster
-from app.store import catalogs, contacts, groups, holdings, outreach, referrals, treatment, users
+from app.store import catalogs, contacts, groups, holdings, law_terms, outreach, referrals, treatment, users
 from app.store import clients as client_store
 from app.store import staff as staff_store
 from app.store.register import create_register, unlock
@@ -207,7 +207,11 @@ def _write_referrals(register, chosen: list[activities.PlannedReferral], rehabs:
             if referral.outcome != "pending":  # the loop is closed later, as a counsellor would
                 referrals.record_outcome(register, referral_id, referral.outcome, referral.outcome_day.isoformat())
                 batch.add()
+        law = law_terms.current(register.conn)
         for person, values, outcome in rehabs:
+            rule = law.rehab_term(date.fromisoformat(values["registration_date"]), first=True)
+            if rule is not None and rule.fixed:  # the law sets it (24 months the first time, 36 later)
+                values = {**values, "term_months": ""}
             rehab_id = treatment.add_rehab(register, person.id, values).id
             batch.add()
             if outcome:

@@ -21,6 +21,7 @@ from pathlib import Path
 from app.core import paths
 from app.core.errors import UserError
 from app.core.i18n import N_, _, current_language
+from app.core.toml_files import toml_problem
 from app.reports.metrics import FILTER_VALUES, REGISTRY
 
 
@@ -173,7 +174,7 @@ def _load_form(path: Path, _stamp: int | None) -> FormFile:
     except FileNotFoundError:
         raise FormFileError(file=str(path), where=_("file"), reason=N_("the file does not exist")) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise FormFileError(file=str(path), where=_("file"), reason=str(error)) from None
+        raise FormFileError(file=str(path), where=_("file"), reason=toml_problem(error)) from None
     return parse_form(data, str(path))
 
 

@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass, field
 
 from app.core.clock import today
+from app.core.toml_files import toml_problem
 from app.core.unit import RegisterRole, Unit
 from app.reports import month_state
 from app.reports.engine import FormResult
@@ -50,7 +51,7 @@ def choose_form(register, toml_text: str, file_name: str = "report_form") -> For
     try:
         data = tomllib.loads(toml_text)
     except tomllib.TOMLDecodeError as error:
-        raise FormFileError(file=file_name, where=N_("file"), reason=str(error)) from None
+        raise FormFileError(file=file_name, where=N_("file"), reason=toml_problem(error)) from None
     form = parse_form(data, file_name)  # a district prints the points' form with a column per point
     register_settings.update(register, {"report_form": toml_text})
     return form

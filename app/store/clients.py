@@ -13,7 +13,7 @@ from app.core.i18n import N_
 from app.core.ids import uuid7
 from app.core.roles import Permission
 from app.core.text import clean, fold, split_name
-from app.store import catalogs, records, search
+from app.store import catalogs, law_terms, records, search
 from app.store.records import Change
 from app.store.search import ClientHit
 
@@ -49,7 +49,8 @@ def _check_code(conn, code: str, exclude_id: str | None = None) -> None:
 def create(register, values: dict[str, Any]) -> Change:
     """Intake: the client, the first entry of the group history, the hamlet in the catalog."""
     register.require(Permission.CASE_WORK)
-    cleaned = validate.client(values, substances=catalogs.codes(register.conn, "substance"))
+    cleaned = validate.client(values, substances=catalogs.codes(register.conn, "substance"),
+                              management_for=law_terms.current(register.conn).management_term)
     with register.transaction():
         code = clean(str(values.get("code") or "")) or next_code(register.conn, register.origin)
         _check_code(register.conn, code)
@@ -69,7 +70,8 @@ def edit(register, client_id: str, values: dict[str, Any]) -> Change | None:
     """Change profile fields. The group goes through `change_group` so its history is kept."""
     register.require(Permission.CASE_WORK)
     values = {k: v for k, v in values.items() if k not in ("main_group", "status", "closed_date", "closing_reason")}
-    cleaned = validate.client(values, partial=True, substances=catalogs.codes(register.conn, "substance"))
+    cleaned = validate.client(values, partial=True, substances=catalogs.codes(register.conn, "substance"),
+                              management_for=law_terms.current(register.conn).management_term)
     with register.transaction():
         current = records.fetch(register.conn, "clients", client_id)
         if "code" in values:

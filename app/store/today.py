@@ -1,4 +1,5 @@
-"""The Today screen: follow-ups due or overdue, referrals awaiting an outcome, rehab terms ending."""
+"""The Today screen: follow-ups due or overdue, referrals awaiting an outcome, rehab and management
+terms ending."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ class Agenda:
     follow_ups: list[dict]     # due up to `horizon`, oldest first; overdue = before today
     referrals: list[dict]      # outcome still pending, oldest first
     rehab_ending: list[dict]   # ongoing registrations whose term ends this month or has ended
+    management_ending: list[dict]  # managements (post-rehab, drug user) ending this month or ended
     today: str
 
 
@@ -39,4 +41,10 @@ def agenda(conn, today: date, *, days_ahead: int = 7) -> Agenda:
         FROM rehab_registrations r JOIN clients c ON c.id = r.client_id
         WHERE r.deleted = 0 AND r.outcome = 'ongoing' AND r.end_date <= ? AND c.deleted = 0
         ORDER BY r.end_date""", (month_end,))
-    return Agenda(follow_ups, referrals, rehab, today.isoformat())
+    management = records.rows(conn, "clients", """
+        SELECT c.id, c.id AS client_id, c.legal_status, c.legal_start, c.legal_end, c.full_name, c.alias, c.code
+        FROM clients c
+        WHERE c.deleted = 0 AND c.status = 'active' AND c.legal_status IN ('post_rehab_management', 'managed_user')
+          AND c.legal_end IS NOT NULL AND c.legal_end != '' AND c.legal_end <= ?
+        ORDER BY c.legal_end, c.sort_key""", (month_end,))
+    return Agenda(follow_ups, referrals, rehab, management, today.isoformat())

@@ -85,19 +85,36 @@ def rehab_dialog(session: Session, client_id: str, parent: QWidget | None = None
     form.text("decision_no", _("Decision number"))
     form.date("decision_date", _("Decision date"))
     form.date("start_date", _("Start date"))
-    form.choice("term_months", _("&Term"), [(str(m), _("{n} months").format(n=m)) for m in range(6, 13)], empty=None)
+    law = session.info.lookups.law
+    terms = sorted({m for rule in law.rehab for term in (rule.first, rule.later)
+                    for m in range(term.minimum, term.maximum + 1)})
+    form.choice("term_months", _("&Term"), [(str(m), _("{n} months").format(n=m)) for m in terms],
+                empty=_("As the law sets (first time or later)"))
+    form.note(_("Terms set by law: {rules}").format(rules="; ".join(_rehab_rule_text(rule) for rule in law.rehab)))
     form.text("provider", _("Provider"))
     form.choice("outcome", _("Outcome"), REHAB_OUTCOMES.choices(), empty=None)
     form.date("outcome_date", _("Outcome &date"))
     form.text("certificate_no", _("Completion certificate number"))
     form.date("certificate_date", _("Certificate date"))
     form.long_text("notes", _("Notes"))
-    form.set_values({"registration_date": _today(), "term_months": "6", "outcome": "ongoing"})
+    form.set_values({"registration_date": _today(), "term_months": "", "outcome": "ongoing"})
 
     def work(register, values):
         return treatment.add_rehab(register, client_id, values)
 
     return RecordDialog(session, _("Voluntary rehabilitation at home or in the community"), form, work, parent)
+
+
+def _rehab_rule_text(rule) -> str:
+    """"from 01/07/2026: first time 24 months, later 36 months (Law …)"."""
+    def months(term) -> str:
+        return (_("{n} months").format(n=term.fixed) if term.fixed else
+                _("{low} to {high} months").format(low=term.minimum, high=term.maximum))
+    since = _("from {date}").format(date=rule.start.strftime("%d/%m/%Y"))
+    until = _(" to {date}").format(date=rule.end.strftime("%d/%m/%Y")) if rule.end else ""
+    each = months(rule.first) if rule.first == rule.later else _("first time {first}, later {later}").format(
+        first=months(rule.first), later=months(rule.later))
+    return f"{since}{until}: {each} ({rule.first.basis})"
 
 
 def methadone_dialog(session: Session, client_id: str, parent: QWidget | None = None) -> RecordDialog:

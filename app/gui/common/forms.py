@@ -129,6 +129,17 @@ class Form(QWidget):
         self.fields[name], self.errors[name], self._kinds[name] = widget, message, kind
         return widget
 
+    def note(self, text: str) -> QLabel:
+        """A line of explanation under the fields so far (the legal basis of a term …)."""
+        if self._form is None:
+            self.section()
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setObjectName("form_note")
+        label.setStyleSheet("color: #555;")
+        self._form.addRow(label)
+        return label
+
     def text(self, name: str, label: str, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit()
         edit.setPlaceholderText(placeholder)

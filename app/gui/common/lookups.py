@@ -1,10 +1,12 @@
-"""Lists the forms choose from (staff, catalogs), loaded once on the worker and refreshed on change."""
+"""Lists the forms choose from (staff, catalogs) and the law's terms, loaded once on the worker and
+refreshed on change."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.store import catalogs, staff
+from app.core.law import LawFile
+from app.store import catalogs, law_terms, staff
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,7 @@ class Lookups:
     staff_names: dict[str, str]
     labels: dict[str, dict[str, str]]   # catalog kind -> code -> label (inactive ones too)
     my_staff_id: str | None
+    law: LawFile                        # the terms the register's law file sets, by date
 
     def label(self, kind: str, code: str) -> str:
         return self.labels.get(kind, {}).get(code, code)
@@ -49,4 +52,5 @@ def load(register) -> Lookups:
         staff_names=staff.names(conn),
         labels={kind: catalogs.labels(conn, kind) for kind in ("substance", "topic", "service", "hamlet")},
         my_staff_id=staff.for_user(conn, register.user.id),
+        law=law_terms.current(conn),
     )

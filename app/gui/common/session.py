@@ -74,7 +74,7 @@ class Session(QObject):
             )
         tables = {c.table for c in change.get("records", [])}
         # Staff edits change the pickers; a client saved with a new hamlet adds it to the catalog.
-        if change.get("catalogs") or tables & {"staff", "clients"}:
+        if change.get("catalogs") or tables & {"staff", "clients"} or "law_file" in change.get("settings", {}):
             self.run(load_lookups, lambda lookups: self._lookups_loaded(lookups, change))
             return
         self.changed.emit(change)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QHBoxLayout, QVBoxLayout, QWi
 
 from app.core.clock import local, utc_now
 from app.core.i18n import _
-from app.core.vocab import CONTACT_KINDS
+from app.core.vocab import CONTACT_KINDS, LEGAL_STATUSES
 from app.gui.common.errors import show_error
 from app.gui.common.forms import date_text
 from app.gui.common.session import Session
@@ -57,6 +57,12 @@ class TodayView(QWidget):
             (_("Code"), lambda r: r["code"]),
             (_("Provider"), lambda r: r["provider"]),
         ], highlight=lambda r: OVERDUE if r["end_date"] < self.today.isoformat() else None)
+        self.management = RowsModel([
+            (_("Term ends"), lambda r: date_text(r["legal_end"])),
+            (_("Client"), _name),
+            (_("Code"), lambda r: r["code"]),
+            (_("Management"), lambda r: LEGAL_STATUSES.label(r["legal_status"])),
+        ], highlight=lambda r: OVERDUE if r["legal_end"] < self.today.isoformat() else None)
         self.summary = QLabel()
         self.summary.setObjectName("today_summary")
         self.backup_warning = QLabel()
@@ -81,15 +87,21 @@ class TodayView(QWidget):
         layout.addWidget(self.backup_row)
         layout.addWidget(self.summary)
         self.views = {}
-        for key, title, model, stretch in (
-                ("follow_ups", _("Follow-ups due this week and overdue (red)"), self.follow_ups, 1),
-                ("referrals", _("Referrals waiting for an outcome (red: more than 30 days)"), self.referrals, 4),
-                ("rehab", _("Voluntary rehabilitation terms ending this month"), self.rehab, 3)):
-            layout.addWidget(QLabel(f"<b>{title}</b>"))
+        terms = QHBoxLayout()  # the two kinds of term side by side: four lists fit a 768-pixel screen
+        for key, title, model, stretch, into in (
+                ("follow_ups", _("Follow-ups due this week and overdue (red)"), self.follow_ups, 1, layout),
+                ("referrals", _("Referrals waiting for an outcome (red: more than 30 days)"), self.referrals, 4,
+                 layout),
+                ("rehab", _("Voluntary rehabilitation terms ending this month"), self.rehab, 3, terms),
+                ("management", _("Management terms ending this month (set by law)"), self.management, 3, terms)):
+            box = QVBoxLayout()
+            box.addWidget(QLabel(f"<b>{title}</b>"))
             view = table_view(model, f"today_{key}", stretch_column=stretch)
             view.activated.connect(lambda index, m=model: self.open_client.emit(m.row(index)["client_id"]))
-            layout.addWidget(view, 1)
+            box.addWidget(view, 1)
+            into.addLayout(box, 1)
             self.views[key] = view
+        layout.addLayout(terms, 1)
         self.refresh_button.clicked.connect(self.refresh)
         session.changed.connect(lambda change: self.refresh() if change.get("records") or change.get("backups")
                                 else None)
@@ -134,8 +146,9 @@ class TodayView(QWidget):
         self.follow_ups.set_rows(agenda.follow_ups)
         self.referrals.set_rows(agenda.referrals)
         self.rehab.set_rows(agenda.rehab_ending)
+        self.management.set_rows(agenda.management_ending)
         overdue = sum(1 for r in agenda.follow_ups if r["next_follow_up"] < agenda.today)
         self.summary.setText(_("{due} follow-ups ({overdue} overdue), {referrals} referrals waiting, "
-                               "{rehab} rehabilitation terms ending").format(
+                               "{rehab} rehabilitation terms and {management} management terms ending").format(
             due=len(agenda.follow_ups), overdue=overdue, referrals=len(agenda.referrals),
-            rehab=len(agenda.rehab_ending)))
+            rehab=len(agenda.rehab_ending), management=len(agenda.management_ending)))
