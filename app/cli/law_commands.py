@@ -6,37 +6,9 @@ from pathlib import Path
 
 from app.cli.context import FileMissing, emit, open_register
 from app.core.i18n import _
-from app.core.law import LawFile, Term
+from app.core.law import LawFile, describe
 from app.core.vocab import LEGAL_STATUSES
 from app.store import law_terms
-
-
-def _months(term: Term) -> str:
-    return (_("{n} months").format(n=term.fixed) if term.fixed else
-            _("{low} to {high} months").format(low=term.minimum, high=term.maximum))
-
-
-def _period(rule) -> str:
-    since = _("from {date}").format(date=rule.start.strftime("%d/%m/%Y"))
-    return since + (_(" to {date}").format(date=rule.end.strftime("%d/%m/%Y")) if rule.end else "")
-
-
-def _lines(law: LawFile) -> list[str]:
-    lines = [_("Voluntary rehabilitation at home or in the community:")]
-    for rule in law.rehab:
-        lines.append("  " + _("{period}: first time {first}, later {later}").format(
-            period=_period(rule), first=_months(rule.first), later=_months(rule.later)))
-        lines.append("    " + _("Basis: {basis}").format(basis=rule.first.basis))
-    lines.append(_("Management:"))
-    for rule in law.management:
-        lines.append("  " + _("{status}, {period}: {term}").format(
-            status=LEGAL_STATUSES.label(rule.status), period=_period(rule), term=_months(rule.term)))
-        lines.append("    " + _("Basis: {basis}").format(basis=rule.term.basis))
-    lines.append(_("Receiving office:"))
-    for rule in law.offices:
-        lines.append("  " + f"{_period(rule)}: {rule.name}")
-        lines.append("    " + _("Basis: {basis}").format(basis=rule.basis))
-    return lines
 
 
 def _summary(law: LawFile) -> dict:
@@ -53,7 +25,7 @@ def _summary(law: LawFile) -> dict:
 def cmd_law_show(args) -> int:
     with open_register(args) as register:
         law = law_terms.current(register.conn)
-    emit(args, _summary(law), _lines(law))
+    emit(args, _summary(law), describe(law, LEGAL_STATUSES.label))
     return 0
 
 
@@ -67,7 +39,7 @@ def cmd_law_choose(args) -> int:
     with open_register(args) as register:
         law = law_terms.choose(register, text, Path(args.file).name if args.file else "terms.toml")
     emit(args, _summary(law), [_("The register now applies these terms:") if args.file else
-                               _("The register applies the program's own terms again:"), *_lines(law)])
+                               _("The register applies the program's own terms again:"), *describe(law, LEGAL_STATUSES.label)])
     return 0
 
 

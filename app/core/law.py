@@ -170,5 +170,44 @@ def parse_law(text: str, file: str = "law file") -> LawFile:
                    tuple(rehab), tuple(management), tuple(offices))
 
 
+# --- in words, for the screens and `tuvan law show` ---------------------------------------------
+
+def months_text(term: Term) -> str:
+    return (_("{n} months").format(n=term.fixed) if term.fixed else
+            _("{low} to {high} months").format(low=term.minimum, high=term.maximum))
+
+
+def period_text(rule: _Dated) -> str:
+    since = _("from {date}").format(date=rule.start.strftime("%d/%m/%Y"))
+    return since + (_(" to {date}").format(date=rule.end.strftime("%d/%m/%Y")) if rule.end else "")
+
+
+def rehab_rule_text(rule: RehabRule) -> str:
+    """"from 01/07/2026: first time 24 months, later 36 months (Law …)"."""
+    each = (months_text(rule.first) if rule.first == rule.later else
+            _("first time {first}, later {later}").format(first=months_text(rule.first),
+                                                            later=months_text(rule.later)))
+    return f"{period_text(rule)}: {each} ({rule.first.basis})"
+
+
+def describe(law: LawFile, status_label) -> list[str]:
+    """Every rule of `law` with its basis, a line each; `status_label` names a legal status."""
+    lines = [_("Voluntary rehabilitation at home or in the community:")]
+    for rule in law.rehab:
+        lines.append("  " + _("{period}: first time {first}, later {later}").format(
+            period=period_text(rule), first=months_text(rule.first), later=months_text(rule.later)))
+        lines.append("    " + _("Basis: {basis}").format(basis=rule.first.basis))
+    lines.append(_("Management:"))
+    for rule in law.management:
+        lines.append("  " + _("{status}, {period}: {term}").format(
+            status=status_label(rule.status), period=period_text(rule), term=months_text(rule.term)))
+        lines.append("    " + _("Basis: {basis}").format(basis=rule.term.basis))
+    lines.append(_("Receiving office:"))
+    for rule in law.offices:
+        lines.append(f"  {period_text(rule)}: {rule.name}")
+        lines.append("    " + _("Basis: {basis}").format(basis=rule.basis))
+    return lines
+
+
 def default_law_text() -> str:
     return (resources() / "law" / "terms.toml").read_text(encoding="utf-8")

@@ -55,3 +55,36 @@ def test_the_rehabilitation_dialog_applies_the_law_and_today_lists_managements_e
     with unlock(root, "admin", PASSPHRASE) as register:
         terms = [r[0] for r in register.conn.execute("SELECT term_months FROM rehab_registrations")]
     assert terms == [24]
+
+
+def test_an_administrator_chooses_a_law_file_in_settings(qtbot, make_controller, closed_register, tmp_path,
+                                                          monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from app.gui.settings.law_panel import LawPanel
+
+    root, _ = closed_register
+    controller = make_controller(root, "admin")
+    main = unlock_as(qtbot, controller)
+    main.show_screen("settings")
+    panel = main.screens["settings"].findChild(LawPanel)
+    assert "lần đầu 24 tháng, các lần sau 36 tháng" in panel.rules.toPlainText()
+    assert "Căn cứ: Nghị định 184/2025" in panel.rules.toPlainText()
+
+    broken = tmp_path / "hong.toml"
+    broken.write_text("[[rehab]\n", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kw: (str(broken), ""))
+    qtbot.mouseClick(panel.choose_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "dòng 1, cột 8" in panel.error.text(), timeout=10000)
+    assert "24 tháng" in panel.rules.toPlainText()  # nothing changed
+
+    chosen = tmp_path / "thu.toml"
+    chosen.write_text('code = "thu"\n[[rehab]]\nfrom = "2022-01-01"\nfirst = { months = 9 }\n'
+                      'basis_vi = "Quy định thử nghiệm"\n', encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kw: (str(chosen), ""))
+    qtbot.mouseClick(panel.choose_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Quy định thử nghiệm" in panel.rules.toPlainText(), timeout=10000)
+    assert panel.error.text() == "" and "Từ nay" in panel.message.text()
+    qtbot.waitUntil(lambda: main.session.info.lookups.law.code == "thu", timeout=10000)  # the forms follow
+    qtbot.mouseClick(panel.own_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: main.session.info.lookups.law.code == "vn-terms", timeout=10000)

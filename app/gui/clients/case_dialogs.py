@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.core import clock
 from app.core.i18n import _
+from app.core.law import rehab_rule_text
 from app.core.vocab import (
     CLIENT_GROUPS,
     CLOSING_REASONS,
@@ -90,7 +91,7 @@ def rehab_dialog(session: Session, client_id: str, parent: QWidget | None = None
                     for m in range(term.minimum, term.maximum + 1)})
     form.choice("term_months", _("&Term"), [(str(m), _("{n} months").format(n=m)) for m in terms],
                 empty=_("As the law sets (first time or later)"))
-    form.note(_("Terms set by law: {rules}").format(rules="; ".join(_rehab_rule_text(rule) for rule in law.rehab)))
+    form.note(_("Terms set by law: {rules}").format(rules="; ".join(rehab_rule_text(rule) for rule in law.rehab)))
     form.text("provider", _("Provider"))
     form.choice("outcome", _("Outcome"), REHAB_OUTCOMES.choices(), empty=None)
     form.date("outcome_date", _("Outcome &date"))
@@ -103,18 +104,6 @@ def rehab_dialog(session: Session, client_id: str, parent: QWidget | None = None
         return treatment.add_rehab(register, client_id, values)
 
     return RecordDialog(session, _("Voluntary rehabilitation at home or in the community"), form, work, parent)
-
-
-def _rehab_rule_text(rule) -> str:
-    """"from 01/07/2026: first time 24 months, later 36 months (Law …)"."""
-    def months(term) -> str:
-        return (_("{n} months").format(n=term.fixed) if term.fixed else
-                _("{low} to {high} months").format(low=term.minimum, high=term.maximum))
-    since = _("from {date}").format(date=rule.start.strftime("%d/%m/%Y"))
-    until = _(" to {date}").format(date=rule.end.strftime("%d/%m/%Y")) if rule.end else ""
-    each = months(rule.first) if rule.first == rule.later else _("first time {first}, later {later}").format(
-        first=months(rule.first), later=months(rule.later))
-    return f"{since}{until}: {each} ({rule.first.basis})"
 
 
 def methadone_dialog(session: Session, client_id: str, parent: QWidget | None = None) -> RecordDialog:

@@ -25,6 +25,7 @@ from app.gui.settings.backup_panel import BackupPanel
 from app.gui.settings.catalogs_panel import CatalogsPanel
 from app.gui.common.errors import message_for
 from app.gui.settings.escrow_panel import escrow_box
+from app.gui.settings.law_panel import LawPanel
 from app.gui.settings.rekey_panel import RekeyPanel
 from app.gui.common.session import Session
 from app.gui.settings.staff_panel import StaffPanel
@@ -202,6 +203,7 @@ class SettingsView(QWidget):
             self.tabs.addTab(UsersPanel(session), _("Users"))
         if session.can(Permission.BACKUP):
             self.tabs.addTab(BackupPanel(session), _("Backups"))
+        self.tabs.addTab(LawPanel(session), _("Legal terms"))
         self.tabs.addTab(PassphrasePanel(session), _("My passphrase"))
         if session.can(Permission.MANAGE_USERS):
             self.rekey = RekeyPanel(session, on_rekeyed)
