@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PySide6.QtGui import QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo, QPrintPreviewDialog
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.core.i18n import _
 
 
 MAX_DPI = 300
+PREVIEW_DPI = 300
 
 
 def render_pdf(printer: QPrinter, pdf: bytes) -> int:
@@ -63,3 +64,21 @@ def print_pdf(parent: QWidget, pdf: bytes, title: str) -> bool:
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
         return False
     return render_pdf(printer, pdf) > 0
+
+
+def preview_dialog(parent: QWidget, pdf: bytes, title: str) -> tuple[QPrintPreviewDialog, QPrinter]:
+    """A print preview of the pages of `pdf` (A4, full page: the PDF carries its own margins). The
+    caller keeps the printer: QPrinter is no QObject, and the dialog does not keep it alive."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    # Pages are painted as images: 300 dpi prints sharp text, while the printer's own
+    # resolution (up to 1200 dpi) would make an image of half a gigabyte per page.
+    printer.setResolution(PREVIEW_DPI)
+    printer.setDocName(title)
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    printer.setFullPage(True)
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.setWindowTitle(title)
+    dialog.paintRequested.connect(lambda target: render_pdf(target, pdf))
+    dialog.resize(1000, 720)
+    return dialog, printer

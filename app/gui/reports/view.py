@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QPageSize
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -34,12 +34,13 @@ from app.core.progress import Cancelled, Progress
 from app.core.roles import Permission
 from app.core.unit import RegisterRole
 from app.gui.common.errors import show_error
-from app.gui.common.printing import print_pdf, render_pdf
+from app.gui.common.printing import preview_dialog, print_pdf
 from app.gui.common.session import Session
 from app.gui.common.tables import table_view
 from app.gui.common.widgets import heading
 from app.gui.reports.form_models import AmendmentsModel, FormModel, ValueColumn, fit_columns, wrap_heading
 from app.gui.reports.records_panel import RecordsPanel
+from app.gui.reports.trends_panel import TrendsPanel
 from app.gui.reports.work import (
     Shown,
     choose_form_file,
@@ -56,7 +57,6 @@ from app.reports.form_file import FormFile, forms_folder
 from app.reports.monthly import MonthlyReport
 from app.reports.period import Month
 
-PREVIEW_DPI = 300
 EXPORT_FORMATS = ("pdf", "xlsx", "csv", "json")
 
 
@@ -145,6 +145,7 @@ class ReportsView(QWidget):
         self.message.hide()  # shown when an action has something to say (where a file went …)
         self.preview: QPrintPreviewDialog | None = None
         self._preview_printer: QPrinter | None = None
+        self.trends = TrendsPanel(session, self.district)
         self._layout()
         self._connect()
         session.changed.connect(self._on_changed)
@@ -175,7 +176,10 @@ class ReportsView(QWidget):
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([640, 520])
-        layout.addWidget(splitter, 1)
+        form_page = QWidget()
+        page = QVBoxLayout(form_page)
+        page.setContentsMargins(0, 4, 0, 0)
+        page.addWidget(splitter, 1)
 
         self.amendments_box = QWidget()
         box = QVBoxLayout(self.amendments_box)
@@ -183,7 +187,12 @@ class ReportsView(QWidget):
         box.addWidget(self.amendments_title)
         box.addWidget(self.amendments_view)
         self.amendments_box.hide()
-        layout.addWidget(self.amendments_box)
+        page.addWidget(self.amendments_box)
+        self.pages = QTabWidget()
+        self.pages.setObjectName("report_pages")
+        self.pages.addTab(form_page, _("Monthly form"))
+        self.pages.addTab(self.trends, _("Twelve-month trends"))
+        layout.addWidget(self.pages, 1)
 
         buttons = QHBoxLayout()
         for button in (self.preview_button, self.print_button, *self.export_buttons.values()):
@@ -214,6 +223,7 @@ class ReportsView(QWidget):
         for fmt, button in self.export_buttons.items():
             button.clicked.connect(lambda _checked=False, f=fmt: self.export(f))
         self.choose_form_button.clicked.connect(self.choose_form)
+        self.pages.currentChanged.connect(lambda _index: self._show_trends())
         self.close_button.clicked.connect(self.close_month)
 
     # --- loading ---------------------------------------------------------------------------
@@ -224,6 +234,7 @@ class ReportsView(QWidget):
         self.next_button.setEnabled(self.month < current)
         self._drilled = None
         self.records_panel.clear()
+        self._show_trends()
         if self.isVisible():
             self.refresh()
         else:
@@ -269,6 +280,11 @@ class ReportsView(QWidget):
             self._drilled = None
             self._drill(row, column)
 
+    def _show_trends(self) -> None:
+        """Counted when their page is open, once per month (and again after changes)."""
+        if self.pages.currentWidget() is self.trends and self.trends.month != self.month:
+            self.trends.show_month(self.month)
+
     def _fill_column_choice(self, report: MonthlyReport) -> None:
         """District forms: one column per point plus the total, for the form column chosen here."""
         if not self.district:
@@ -309,6 +325,8 @@ class ReportsView(QWidget):
                     or "report_form" in change.get("settings", {}) or "unit_name" in change.get("settings", {}))
         if not relevant:
             return
+        self.trends.month = None  # counted again when their page is next open
+        self._show_trends()
         if self.isVisible():
             self.refresh()
         else:
@@ -362,20 +380,8 @@ class ReportsView(QWidget):
 
     def _open_preview(self, pdf: bytes) -> QPrintPreviewDialog:
         """A real preview: the pages of the very PDF that is printed or exported."""
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        # Pages are painted as images: 300 dpi prints sharp text, while the printer's own
-        # resolution (up to 1200 dpi) would make an image of half a gigabyte per page.
-        printer.setResolution(PREVIEW_DPI)
-        printer.setDocName(self._document_title())
-        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        printer.setFullPage(True)  # the PDF carries the Decree 30 margins itself
-        self._preview_printer = printer  # QPrinter is no QObject: the dialog does not keep it alive
-        dialog = QPrintPreviewDialog(printer, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setWindowTitle(self._document_title())
-        dialog.paintRequested.connect(lambda target: render_pdf(target, pdf))
+        dialog, self._preview_printer = preview_dialog(self, pdf, self._document_title())
         dialog.finished.connect(self._preview_closed)
-        dialog.resize(1000, 720)
         self.preview = dialog
         dialog.open()
         return dialog
