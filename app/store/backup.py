@@ -25,6 +25,7 @@ from app.core.errors import BackupInvalid, DiskFull, OtherRegisterAtPath, UserEr
 from app.core.ids import uuid7
 from app.core.i18n import N_
 from app.core.passphrase import normalize
+from app.core.progress import interrupting
 from app.core.roles import Permission
 from app.store import migrations, settings as register_settings
 from app.store.connection import OperationalError, integrity_problems, open_keyed
@@ -51,7 +52,7 @@ class BackupManifest:
     reason: str
 
 
-def _copy_pages(conn, target, progress) -> None:
+def copy_pages(conn, target, progress) -> None:
     """The online backup a thousand pages at a time; `progress` counts pages (the copy is half the
     work, checking and packing the other half) and may stop it between two steps."""
     if progress is None:
@@ -79,7 +80,7 @@ def _snapshot(conn, data_key: bytes, slots_path: Path, register_id: str, out: Pa
         try:
             target = open_keyed(staging, data_key, create=True)
             try:
-                _copy_pages(conn, target, progress)
+                copy_pages(conn, target, progress)
                 problems = integrity_problems(target)
                 if problems:
                     raise BackupInvalid(path=str(out), detail="; ".join(problems[:3]))
@@ -181,16 +182,25 @@ class RestoreResult:
     previous: Path | None  # where the replaced register was kept
 
 
-def restore_backup(backup: Path, root: Path, login: str | None, passphrase: str, *, replace_other: bool = False) -> RestoreResult:
-    """Verify `backup` with a passphrase it knows, then make it the register at `root`."""
+def restore_backup(backup: Path, root: Path, login: str | None, passphrase: str, *, replace_other: bool = False,
+                   progress=None) -> RestoreResult:
+    """Verify `backup` with a passphrase it knows, then make it the register at `root`. `progress`
+    counts the unpacking and the check and may stop either: nothing is replaced until both are done."""
     backup, root = Path(backup).absolute(), Path(root).absolute()
     manifest = read_manifest(backup)
     with alone(root):  # no other program may have the register at `root` open while it is replaced
-        return _restore(backup, root, manifest, login, passphrase, replace_other)
+        return _restore(backup, root, manifest, login, passphrase, replace_other, progress)
+
+
+def _unpack(source, sink, progress) -> None:
+    while chunk := source.read(1 << 20):
+        sink.write(chunk)
+        if progress is not None:
+            progress.add(len(chunk))
 
 
 def _restore(backup: Path, root: Path, manifest: BackupManifest, login: str | None, passphrase: str,
-             replace_other: bool) -> RestoreResult:
+             replace_other: bool, progress) -> RestoreResult:
     root.parent.mkdir(parents=True, exist_ok=True)
     staging = root.parent / f".{root.name}.restoring-{uuid7()[-12:]}"
     staging.mkdir(mode=0o700)
@@ -198,9 +208,11 @@ def _restore(backup: Path, root: Path, manifest: BackupManifest, login: str | No
         staged = RegisterPaths(staging)
         try:
             with zipfile.ZipFile(backup) as archive:
+                if progress is not None:  # unpacking is half the work, the check the other half
+                    progress.expect(2 * archive.getinfo(DB_MEMBER).file_size)
                 for member, target in ((DB_MEMBER, staged.db), (SLOTS_MEMBER, staged.slots)):
                     with archive.open(member) as source, open(target, "wb") as sink:
-                        shutil.copyfileobj(source, sink, 1 << 20)
+                        _unpack(source, sink, progress if member == DB_MEMBER else None)
                         sink.flush()
                         os.fsync(sink.fileno())
         except (zipfile.BadZipFile, OSError) as error:
@@ -211,7 +223,11 @@ def _restore(backup: Path, root: Path, manifest: BackupManifest, login: str | No
         data_key = slots.user_slot(login).open(slots.register_id, normalize(passphrase).encode())
         conn = open_keyed(staged.db, data_key)
         try:
-            problems = integrity_problems(conn)
+            with interrupting(conn, progress):
+                problems = integrity_problems(conn)
+            if progress is not None:
+                progress.add(staged.db.stat().st_size)  # the check's half
+                progress.check()  # the last moment to stop: next, the register is replaced
             if problems:
                 raise BackupInvalid(path=str(backup), detail="; ".join(problems[:3]))
             stored = conn.execute("SELECT value FROM register_info WHERE key = 'register_id'").fetchone()

@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import BackupInvalid
+from app.core.i18n import _
 from app.core.passphrase import normalize
+from app.core.progress import Progress
 from app.core.recovery_key import RecoveryKey
 from app.core.roles import Permission, Role
 from app.store import audit, backup
@@ -53,21 +55,28 @@ class RekeyResult:
     need_passphrase: list[str]  # logins whose slots were dropped: the administrator resets them
 
 
-def rekey(register, passphrase: str) -> RekeyResult:
+def rekey(register, passphrase: str, progress: Progress | None = None) -> RekeyResult:
     """Re-encrypt the register under a new random key. The register is closed afterwards.
 
     Only while no other program has it open: one still writing to the old file would lose its work.
+    `progress` counts the backup and the copy, and may stop either: then the register is as it was
+    (a finished backup stays); once the copy is checked it goes through.
     """
     register.require(Permission.MANAGE_USERS)
     with alone(register.paths.root):
-        return _rekey(register, passphrase)
+        return _rekey(register, passphrase, progress)
 
 
-def _rekey(register, passphrase: str) -> RekeyResult:
+def _rekey(register, passphrase: str, progress: Progress | None) -> RekeyResult:
     slots = register.load_slots()
     # The administrator proves the passphrase again: it becomes the only one that opens the register.
     slots.user_slot(register.user.login).open(register.register_id, normalize(passphrase).encode())
-    made_backup = backup.backup_now(register, reason="before-rekey")
+    if progress is not None:
+        progress.expect(100)  # half the backup, half the copy
+    backing_up = progress.part(50, _("Backing up…")) if progress else None
+    made_backup = backup.backup_now(register, reason="before-rekey", progress=backing_up)
+    if backing_up is not None:
+        backing_up.finish()
     paths, conn = register.paths, register.conn
     others = [row[0] for row in conn.execute(
         "SELECT login FROM users WHERE active = 1 AND id != ? ORDER BY login", (register.user.id,))]
@@ -76,8 +85,11 @@ def _rekey(register, passphrase: str) -> RekeyResult:
     for leftover in (pending, *_sidecars(pending)):
         leftover.unlink(missing_ok=True)
     target = open_keyed(pending, new_key, create=True)
+    copying = progress.part(50, _("Copying the register under the new key…")) if progress else None
     try:
-        conn.backup(target)
+        backup.copy_pages(conn, target, copying)
+        if copying is not None:
+            copying.check()  # the last moment to stop: after it, the copy is checked and put in place
         audit.record(target, register.user.id, "register.rekey", "register", register.register_id,
                      {"backup": made_backup.name, "need_passphrase": others})
         problems = integrity_problems(target) + ([] if audit.verify(target).ok else ["audit chain"])
@@ -90,6 +102,8 @@ def _rekey(register, passphrase: str) -> RekeyResult:
         raise
     target.close()
     fsync_file(pending)
+    if copying is not None:
+        copying.finish()
 
     recovery = RecoveryKey.generate()
     fresh = KeySlotFile(register.register_id, [])

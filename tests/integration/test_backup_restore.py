@@ -109,3 +109,30 @@ def test_a_missing_backup_folder_falls_back_beside_the_register(register, tmp_pa
     settings.update(register, {"backup_folder": str(tmp_path / "unplugged-usb")})
     made = backup.scheduled_backup(register)
     assert made.fallback and made.path.parent == register.paths.backups
+
+
+def test_a_restore_counts_its_work_and_a_cancel_replaces_nothing(register, tmp_path):
+    from app.core.progress import Cancelled, Progress
+
+    out = tmp_path / "b.tvbak"
+    backup.write_backup(register, out)
+    users.add_user(register, "lan", "Trần Thị Lan", "counsellor", "lan mật khẩu dài")
+    root = register.paths.root
+    register.close()
+    before = _tree(root)
+
+    class CancelAfterUnpacking(Progress):
+        def add(self, amount: int) -> None:
+            super().add(amount)
+            if self.snapshot().fraction >= 0.5:  # unpacked: the check is next
+                self.cancel()
+
+    with pytest.raises(Cancelled):
+        backup.restore_backup(out, root, "admin", PASSPHRASE, progress=CancelAfterUnpacking())
+    assert _tree(root) == before
+    assert [p.name for p in root.parent.iterdir() if ".restoring-" in p.name] == []
+    counts = Progress()
+    backup.restore_backup(out, root, "admin", PASSPHRASE, progress=counts)
+    assert counts.snapshot().fraction == 1.0
+    with unlock(root, "admin", PASSPHRASE) as restored:
+        assert [u.login for u in users.list_users(restored.conn)] == ["admin"]

@@ -110,3 +110,29 @@ def test_tuvan_rekey_prints_the_new_recovery_key_and_who_needs_a_passphrase(regi
     refused = run_cli("rekey", "--register", str(root), "--user", "lan",
                       env={"TUVAN_PASSPHRASE": "mật khẩu của Lan rất dài"})
     assert refused.returncode == 1 and len(refused.stderr.strip().splitlines()) == 1
+
+
+def test_a_rekey_shows_its_progress_and_a_cancel_during_the_copy_changes_nothing(register, monkeypatch):
+    from app.core.progress import Cancelled, Progress
+
+    root = _filled(register)
+    old_key = register.data_key
+    counts = Progress()
+    real_copy = backup.copy_pages
+
+    def copy_then_cancel(conn, target, progress):
+        real_copy(conn, target, progress)
+        assert 0 < counts.snapshot().fraction < 1  # the backup counted, the copy under way
+        counts.cancel()
+
+    monkeypatch.setattr(backup, "copy_pages", copy_then_cancel)
+    with pytest.raises(Cancelled):
+        rekey.rekey(register, PASSPHRASE, counts)
+    monkeypatch.undo()
+    assert not (root / PENDING_NAME).exists()
+    assert register.data_key == old_key and register.db["clients"].count == 1  # still open, as it was
+    whole = Progress()
+    rekey.rekey(register, PASSPHRASE, whole)
+    assert whole.snapshot().fraction == 1.0
+    with unlock(root, "admin", PASSPHRASE) as again:
+        assert again.data_key != old_key and again.db["clients"].count == 1

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.core.clock import utc_now
 from app.core.i18n import _
+from app.core.progress import Progress
 from app.gui.common.errors import message_for
 from app.gui.common.session import Session
 from app.gui.common.widgets import error_label, set_error
@@ -73,8 +74,9 @@ class RekeyPanel(QGroupBox):
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.start.setEnabled(False)
-        self.session.run(lambda register: rekey.rekey(register, secret), self._done, self._failed,
-                         progress_parent=self)
+        counts = Progress()
+        self.session.run(lambda register: rekey.rekey(register, secret, counts), self._done, self._failed,
+                         progress_parent=self, label=_("Changing the register's key…"), counts=counts)
 
     def _failed(self, error: BaseException) -> None:
         self.start.setEnabled(True)

@@ -245,8 +245,9 @@ class AppController(QObject):
         def failed(error: BaseException) -> None:
             QMessageBox.warning(self.window, _("Tư Vấn"), message_for(error))
 
-        self.runner.run(lambda: backup.restore_backup(path, root, login, passphrase), done, failed,
-                        progress_parent=self.window, label=_("Restoring the backup…"))
+        counts = Progress()
+        self.runner.run(lambda: backup.restore_backup(path, root, login, passphrase, progress=counts), done, failed,
+                        progress_parent=self.window, label=_("Restoring the backup…"), counts=counts)
 
     def change_language(self, language: str) -> None:
         if language == current_language():
