@@ -28,17 +28,18 @@ def report_format(out: Path, chosen: str | None) -> str:
     return suffix
 
 
-def render(report, fmt: str) -> bytes:
+def render(report, fmt: str, trends=None) -> bytes:
     from app.reports import form_exports
     from app.reports.form_pdf import form_pdf
 
-    makers = {"pdf": form_pdf, "xlsx": form_exports.to_xlsx, "csv": form_exports.to_csv,
-              "json": form_exports.to_json}
-    return makers[fmt](report)
+    if fmt == "pdf":
+        return form_pdf(report, trends)
+    return {"xlsx": form_exports.to_xlsx, "csv": form_exports.to_csv, "json": form_exports.to_json}[fmt](report)
 
 
 def cmd_monthly(args) -> int:
     from app.reports.monthly import monthly_report
+    from app.reports.trends import monthly_trends
 
     out = Path(args.out)
     fmt = report_format(out, args.format)
@@ -46,7 +47,8 @@ def cmd_monthly(args) -> int:
     with open_register(args) as register:
         register.require(Permission.VIEW_REPORTS)
         report = monthly_report(register, month)
-        content = render(report, fmt)
+        trends = monthly_trends(register.conn, month) if args.trends and fmt == "pdf" else None
+        content = render(report, fmt, trends)
     write_atomic(out, content, mode=0o600)
     closure = report.closure
     emit(args, {"path": str(out), "format": fmt, "month": month.code, "form": report.form.code,
@@ -97,6 +99,7 @@ def add_parsers(cli) -> None:
     monthly.add_argument("--month", required=True, help=_("the month, as YYYY-MM"))
     monthly.add_argument("--format", choices=FORMATS, help=_("pdf, xlsx, csv or json (default: from the file name)"))
     monthly.add_argument("--out", required=True, help=_("the file to write"))
+    monthly.add_argument("--trends", action="store_true", help=_("PDF: add a last page of twelve-month charts"))
     form = cli.command("form", cmd_form, _("make a form file (TOML) this register's monthly form (administrators)"),
                        parent=actions)
     form.add_argument("--file", required=True, help=_("the form file; see docs/forms.md"))

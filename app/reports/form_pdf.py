@@ -26,6 +26,8 @@ from app.reports.fonts import SERIF, SERIF_BOLD, register_fonts
 from app.reports.form_table import (FormTable, Line, amendment_cells, closure_text, form_table, month_title,
                                     number_text, place_and_date)
 from app.reports.monthly import MonthlyReport
+from app.reports.trends import Trends
+from app.reports.trends_pdf import trends_page
 
 ITALIC = "LiberationSerif-Italic"
 LEFT, RIGHT, TOP, BOTTOM = 30 * mm, 15 * mm, 20 * mm, 20 * mm  # Decree 30: 30-35, 15-20, 20-25, 20-25
@@ -376,7 +378,7 @@ class _PageMark(Flowable):
         self.page = self.canv.getPageNumber()
 
 
-def _build(report: MonthlyReport, keep: int) -> tuple[bytes, bool]:
+def _build(report: MonthlyReport, keep: int, trends: Trends | None = None) -> tuple[bytes, bool]:
     """The PDF, and whether the signatures ended up alone on the last page."""
     style = _styles()
     wide = report.district and len(report.result.by_point) > PORTRAIT_POINTS
@@ -400,14 +402,19 @@ def _build(report: MonthlyReport, keep: int) -> tuple[bytes, bool]:
         story = _header(report, style, width) + table + [mark]
         ending = table_tail + closure
     story.append(KeepTogether(ending + _signatures(report, style, width)))
+    signed = _PageMark()  # the page the signatures end on (the trends come after it)
+    story.append(signed)
+    if trends is not None:
+        story += trends_page(trends, style, width)
     doc.build(story, onLaterPages=_page_number)
-    return buffer.getvalue(), doc.page > mark.page
+    return buffer.getvalue(), signed.page > mark.page
 
 
-def form_pdf(report: MonthlyReport) -> bytes:
-    """The monthly form as PDF bytes, in the current language (Vietnamese by default)."""
+def form_pdf(report: MonthlyReport, trends: Trends | None = None) -> bytes:
+    """The monthly form as PDF bytes, in the current language (Vietnamese by default); with `trends`,
+    a last page of twelve-month charts."""
     register_fonts()
-    pdf, alone = _build(report, keep=0)
+    pdf, alone = _build(report, keep=0, trends=trends)
     if alone:  # Signatures never stand alone on a page: the table's last lines go with them.
-        pdf, _alone = _build(report, keep=2)
+        pdf, _alone = _build(report, keep=2, trends=trends)
     return pdf

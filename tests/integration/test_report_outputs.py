@@ -172,7 +172,7 @@ def test_the_signatures_never_stand_alone_on_the_last_page(october, monkeypatch)
     from app.reports import form_pdf as module
 
     builds, original = [], module._build
-    monkeypatch.setattr(module, "_build", lambda report, keep: builds.append(keep) or original(report, keep))
+    monkeypatch.setattr(module, "_build", lambda report, keep, **kw: builds.append(keep) or original(report, keep, **kw))
     for count in range(56, 72):
         rows = [{"code": str(n), "label_vi": f"Dòng số {n}", "cells": {"luot": "contacts.count kind=home"}}
                 for n in range(1, count + 1)]

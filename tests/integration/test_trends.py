@@ -92,3 +92,37 @@ def test_a_cancel_stops_the_counting(register):
     counted = Progress()
     monthly_trends(register.conn, LAST, progress=counted)
     assert counted.snapshot().fraction == 1.0
+
+
+def test_the_monthly_pdf_can_end_with_the_trends_page(register, tmp_path):
+    import subprocess
+
+    from app.reports.form_pdf import form_pdf
+    from app.reports.monthly import monthly_report
+    from tests.conftest import PASSPHRASE, poppler, run_cli
+    from tests.integration.test_pdf_fonts import fonts_not_embedded
+
+    demo.fill(register, clients=30, months=6, seed=4)
+    report = monthly_report(register, LAST)
+    plain, charted = form_pdf(report), form_pdf(report, monthly_trends(register.conn, LAST))
+
+    def pages(pdf):
+        out = subprocess.run([poppler("pdfinfo"), "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+        return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
+
+    def last_page_text(pdf):
+        n = pages(pdf)
+        return subprocess.run([poppler("pdftotext"), "-f", str(n), "-l", str(n), "-", "-"], input=pdf,
+                              capture_output=True, check=True).stdout.decode()
+
+    assert pages(charted) == pages(plain) + 1
+    text = last_page_text(charted)
+    assert "Mười hai tháng đến tháng" in text and "Lượt tư vấn" in text and "Lịch hẹn bị lỡ" in text
+    assert fonts_not_embedded(charted) == []
+    root = str(register.paths.root)
+    register.close()
+    out = tmp_path / "bao-cao.pdf"
+    made = run_cli("report", "monthly", "--month", LAST.code, "--out", str(out), "--trends", "--register", root,
+                   env={"TUVAN_PASSPHRASE": PASSPHRASE})
+    assert made.returncode == 0, made.stderr
+    assert pages(out.read_bytes()) == pages(plain) + 1

@@ -14,6 +14,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -44,6 +45,7 @@ from app.gui.reports.trends_panel import TrendsPanel
 from app.gui.reports.work import (
     Shown,
     choose_form_file,
+    pdf_trends,
     default_month,
     load_report,
     month_title,
@@ -135,6 +137,9 @@ class ReportsView(QWidget):
         self.print_button = QPushButton(_("&Print…"))
         self.export_buttons = {fmt: QPushButton(_("Export {format}…").format(format=fmt.upper()))
                                for fmt in EXPORT_FORMATS}
+        self.with_trends = QCheckBox(_("PDF with the &trends page"))
+        self.with_trends.setObjectName("pdf_trends")
+        self.with_trends.setToolTip(_("Add a last page with the twelve-month charts to the printed and exported PDF."))
         self.choose_form_button = QPushButton(_("Choose &form file…"))
         self.close_button = QPushButton(_("&Close this month…"))
         self.close_button.setObjectName("close_month")
@@ -195,7 +200,7 @@ class ReportsView(QWidget):
         layout.addWidget(self.pages, 1)
 
         buttons = QHBoxLayout()
-        for button in (self.preview_button, self.print_button, *self.export_buttons.values()):
+        for button in (self.preview_button, self.print_button, *self.export_buttons.values(), self.with_trends):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.choose_form_button)
@@ -208,7 +213,7 @@ class ReportsView(QWidget):
 
         order = [self.previous_button, self.next_button, *([self.column_choice] if self.district else []),
                  self.table, self.records_view, self.amendments_view, self.preview_button, self.print_button,
-                 *self.export_buttons.values(), self.choose_form_button, self.close_button]
+                 *self.export_buttons.values(), self.with_trends, self.choose_form_button, self.close_button]
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
 
@@ -371,7 +376,9 @@ class ReportsView(QWidget):
 
     def _with_pdf(self, then) -> None:
         report = self.shown.report
-        self.session.run(lambda register: report_bytes(report, "pdf"), then, lambda error: show_error(self, error),
+        wanted = self.with_trends.isChecked()
+        self.session.run(lambda register: report_bytes(report, "pdf", pdf_trends(register, report, wanted)), then,
+                         lambda error: show_error(self, error),
                          progress_parent=self, label=_("Preparing the form for printing…"))
 
     def print_preview(self) -> None:
@@ -409,7 +416,8 @@ class ReportsView(QWidget):
         if not path:
             return
         target = Path(path) if path.lower().endswith(f".{fmt}") else Path(f"{path}.{fmt}")
-        self.session.run(lambda register: write_report(report, fmt, target),
+        wanted = self.with_trends.isChecked() and fmt == "pdf"
+        self.session.run(lambda register: write_report(report, fmt, target, pdf_trends(register, report, wanted)),
                          lambda written: self._say(_("Saved: {path}").format(path=written)),
                          lambda error: show_error(self, error), progress_parent=self, label=_("Exporting…"))
 

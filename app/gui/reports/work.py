@@ -13,6 +13,7 @@ from app.reports.drill_down import RecordLine, describe
 from app.reports.form_file import FormFile, FormFileError
 from app.reports.monthly import MonthlyReport, choose_form, monthly_report
 from app.reports.period import Month
+from app.reports.trends import Trends, monthly_trends
 from app.store.files import write_atomic
 
 
@@ -70,21 +71,26 @@ def records_of_cell(register, form: FormFile, month: Month, row: str, column: st
     return describe(register.conn, engine.records_behind(register.conn, form, month, row, column, origin))
 
 
-def report_bytes(report: MonthlyReport, fmt: str) -> bytes:
-    """The report as a file; its makers are imported when first used (reportlab and openpyxl
-    are heavy, and the program should open quickly)."""
+def report_bytes(report: MonthlyReport, fmt: str, trends: Trends | None = None) -> bytes:
+    """The report as a file (a PDF with `trends` ends with their page); its makers are imported when
+    first used (reportlab and openpyxl are heavy, and the program should open quickly)."""
     if fmt == "pdf":
         from app.reports.form_pdf import form_pdf
 
-        return form_pdf(report)
+        return form_pdf(report, trends)
     from app.reports import form_exports
 
     return {"xlsx": form_exports.to_xlsx, "csv": form_exports.to_csv, "json": form_exports.to_json}[fmt](report)
 
 
-def write_report(report: MonthlyReport, fmt: str, path: Path) -> Path:
-    write_atomic(path, report_bytes(report, fmt))
+def write_report(report: MonthlyReport, fmt: str, path: Path, trends: Trends | None = None) -> Path:
+    write_atomic(path, report_bytes(report, fmt, trends))
     return path
+
+
+def pdf_trends(register, report: MonthlyReport, wanted: bool) -> Trends | None:
+    """The twelve months to the report's month, when the PDF is to carry them."""
+    return monthly_trends(register.conn, report.month) if wanted else None
 
 
 def choose_form_file(register, path: Path) -> tuple[FormFile, str]:
