@@ -34,8 +34,21 @@ class Trends:
     total: dict[str, list[int]]                   # series -> a value per month
     by_point: dict[str, dict[str, list[int]]]     # point -> series -> a value per month
 
+    def month_labels(self) -> list[str]:
+        """"12/25", "01/26" …: short enough for twelve under a chart."""
+        return [f"{m.month:02d}/{m.year % 100:02d}" for m in self.months]
+
     def of(self, point: str | None) -> dict[str, list[int]]:
         return self.total if point is None else self.by_point.get(point, _zeros(self.months))
+
+
+def nice_top(value: int) -> int:
+    """A chart's scale top: 1, 2 or 5 times a power of ten, at or above `value` (at least 5); its
+    fifths are whole numbers."""
+    if value <= 5:
+        return 5
+    power = 10 ** (len(str(value)) - 1)
+    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
 
 
 def _zeros(months) -> dict[str, list[int]]:

@@ -12,16 +12,9 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer
 
 from app.core.i18n import _
 from app.reports.fonts import SERIF, SERIF_BOLD
-from app.reports.trends import CHARTS, SERIES, Trends
+from app.reports.trends import CHARTS, SERIES, Trends, nice_top
 
 COLOURS = (colors.HexColor("#1f5fa8"), colors.HexColor("#d9731a"), colors.HexColor("#2e8b57"))
-
-
-def nice_top(value: int) -> int:
-    if value <= 5:
-        return 5
-    power = 10 ** (len(str(value)) - 1)
-    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
 
 
 def _chart(title: str, months: list[str], lines: list[tuple[str, list[int]]], width: float) -> Drawing:
@@ -58,7 +51,7 @@ def _chart(title: str, months: list[str], lines: list[tuple[str, list[int]]], wi
 
 def trends_page(trends: Trends, style, width: float, point: str | None = None) -> list:
     """Flowables of the trends page (it starts on a page of its own)."""
-    months = [f"{m.month:02d}/{m.year % 100:02d}" for m in trends.months]
+    months = trends.month_labels()
     values = trends.of(point)
     flow = [PageBreak(),
             Paragraph(_("Twelve months to {month}").format(month=trends.months[-1].label), style["title"]),

@@ -3,22 +3,14 @@ package for three lines): months along the bottom, a rounded scale, a legend, th
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from app.reports.trends import nice_top
+
 COLOURS = ("#1f5fa8", "#d9731a", "#2e8b57")  # blue, orange, green: apart for colour-blind eyes too
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 46, 16, 30, 44
-
-
-def nice_top(value: int) -> int:
-    """The scale's top: 1, 2 or 5 times a power of ten, at or above `value` (at least 5)."""
-    if value <= 5:
-        return 5
-    power = 10 ** int(math.floor(math.log10(value)))
-    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
 
 
 class TrendChart(QWidget):

@@ -79,6 +79,6 @@ class TrendsPanel(QWidget):
         if self.trends is None:
             return
         values = self.trends.of(self.point_choice.currentData())
-        months = [f"{m.month:02d}/{m.year % 100:02d}" for m in self.trends.months]
+        months = self.trends.month_labels()
         for chart, (_title, names) in zip(self.charts, CHARTS):
             chart.set_data(months, [(_(SERIES[name]), values[name]) for name in names])
