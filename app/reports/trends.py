@@ -7,6 +7,7 @@ nothing is a 0, so every line has twelve points."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from app.core.i18n import N_, Translatable
 from app.core.progress import Progress, interrupting
@@ -25,6 +26,13 @@ SERIES: dict[str, Translatable] = {
 CHARTS: tuple[tuple[Translatable, tuple[str, ...]], ...] = (
     (N_("Clients and counselling"), ("new_clients", "contacts", "people")),
     (N_("Referrals and follow-ups"), ("referrals_made", "referrals_completed", "follow_ups_missed")),
+)
+# The Today screen's small charts: a title, this month's figures in words, a line per series.
+TILES: tuple[tuple[Translatable, tuple[tuple[str, Translatable], ...]], ...] = (
+    (N_("New clients"), (("new_clients", N_("{n} new")),)),
+    (N_("Counselling"), (("contacts", N_("{n} contacts")), ("people", N_("{n} people")))),
+    (N_("Referrals"), (("referrals_made", N_("{n} made")), ("referrals_completed", N_("{n} completed")))),
+    (N_("Follow-ups missed"), (("follow_ups_missed", N_("{n} missed")),)),
 )
 
 
@@ -55,13 +63,15 @@ def _zeros(months) -> dict[str, list[int]]:
     return {name: [0] * len(months) for name in SERIES}
 
 
-def monthly_trends(conn, last: Month, count: int = 12, progress: Progress | None = None) -> Trends:
-    """`progress` counts the series and can stop a statement (at a 40-point office, seconds each)."""
+def monthly_trends(conn, last: Month, count: int = 12, progress: Progress | None = None,
+                   until: date | None = None) -> Trends:
+    """`progress` counts the series and can stop a statement (at a 40-point office, seconds each).
+    `until` ends the last month early (today): a follow-up due later this month is not missed yet."""
     months = [last]
     while len(months) < count:
         months.insert(0, months[0].previous())
     index = {m.code: i for i, m in enumerate(months)}
-    span = {"first": months[0].first, "last": last.last}
+    span = {"first": months[0].first, "last": min(last.last, until.isoformat()) if until else last.last}
     total, by_point = _zeros(months), {}
     if progress is not None:
         progress.expect(len(TREND_SERIES))

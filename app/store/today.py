@@ -24,12 +24,10 @@ def agenda(conn, today: date, *, days_ahead: int = 7) -> Agenda:
     month_end = (next_month - timedelta(days=1)).isoformat()
     follow_ups = records.rows(conn, "contacts", """
         SELECT f.id, f.client_id, f.kind, f.contact_date, f.next_follow_up, c.full_name, c.alias, c.code, c.hamlet
-        FROM contacts f JOIN clients c ON c.id = f.client_id
-        WHERE f.deleted = 0 AND f.next_follow_up IS NOT NULL AND f.next_follow_up <= ?
-          AND c.deleted = 0 AND c.status = 'active'
-          AND NOT EXISTS (SELECT 1 FROM contacts later WHERE later.client_id = f.client_id AND later.deleted = 0
-                          AND (later.contact_date > f.contact_date
-                               OR (later.contact_date = f.contact_date AND later.seq > f.seq)))
+        FROM clients c JOIN contacts f ON f.id = (  -- each client's latest contact: one index probe a client
+            SELECT l.id FROM contacts l WHERE l.client_id = c.id AND l.deleted = 0
+            ORDER BY l.contact_date DESC, l.seq DESC LIMIT 1)
+        WHERE c.deleted = 0 AND c.status = 'active' AND f.next_follow_up IS NOT NULL AND f.next_follow_up <= ?
         ORDER BY f.next_follow_up, c.sort_key""", (horizon,))
     referrals = records.rows(conn, "referrals", """
         SELECT r.id, r.client_id, r.service, r.referred_date, r.referred_to, c.full_name, c.alias, c.code

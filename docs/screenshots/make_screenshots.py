@@ -52,7 +52,8 @@ WIDTH, HEIGHT = 1366, 768
 SETTINGS_TABS = {"GeneralPanel": "17-settings-general", "UnitPanel": "17-settings-unit",
                  "StaffPanel": "17-settings-staff", "CatalogsPanel": "17-settings-catalogs",
                  "UsersPanel": "17-settings-users", "BackupPanel": "17-settings-backups",
-                 "PassphrasePanel": "17-settings-passphrase", "KeysPanel": "17-settings-keys"}
+                 "PassphrasePanel": "17-settings-passphrase", "KeysPanel": "17-settings-keys",
+                 "LawPanel": "17-settings-law"}
 PASSPHRASE = "demo-tuvan-2026"
 language = sys.argv[1] if len(sys.argv) > 1 else "vi"
 suffix = "" if language == "vi" else f"-{language}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from app.core.clock import today
@@ -73,3 +74,37 @@ def test_an_office_picks_a_point_or_all(qtbot, make_controller, tmp_path):
     picker.setCurrentIndex(picker.findData("MYHOA-01"))
     assert dict(chart.lines)["Lượt tư vấn"] == expected.by_point["MYHOA-01"]["contacts"]
     assert expected.by_point["MYHOA-01"]["contacts"] != expected.total["contacts"]
+
+
+def test_today_shows_twelve_months_to_today_and_opens_the_full_charts(qtbot, make_controller, closed_register):
+    from app.store import contacts
+
+    root, _ = closed_register
+    with unlock(root, "admin", PASSPHRASE) as register:
+        demo.fill(register, clients=30, months=6, seed=4)
+        client_id = register.conn.execute("SELECT id FROM clients WHERE deleted = 0 AND status = 'active'"
+                                          " ORDER BY code LIMIT 1").fetchone()[0]
+        expected = monthly_trends(register.conn, Month.of(today()), until=today())
+    controller = make_controller(root, "admin")
+    main = unlock_as(qtbot, controller)
+    main.resize(1366, 768)
+    view = main.screens["today"]
+    counselling = view.tiles[1]
+    qtbot.waitUntil(lambda: counselling.months != [], timeout=20000)
+    assert [t.title for t in view.tiles] == ["Khách hàng mới", "Tư vấn", "Giới thiệu, chuyển gửi", "Lịch hẹn bị lỡ"]
+    assert counselling.values == [expected.total["contacts"], expected.total["people"]]
+    assert counselling.figures() == f"{expected.total['contacts'][-1]} lượt · {expected.total['people'][-1]} người"
+    assert len(counselling.months) == 12 and "Lượt tư vấn: " in counselling.toolTip()
+    assert _coloured_pixels(counselling) > 20  # the line is drawn
+
+    controller.session.run(lambda register: contacts.add(register, {"kind": "phone", "client_id": client_id,
+                                                                    "contact_date": today().isoformat()}),
+                           lambda changes: controller.session.publish({"records": changes}))  # a phone call
+    before = expected.total["contacts"][-1]
+    qtbot.waitUntil(lambda: counselling.values[0][-1] == before + 1, timeout=20000)
+
+    qtbot.mouseClick(counselling, Qt.MouseButton.LeftButton)
+    reports = main.screens["reports"]
+    assert main.current_screen() == "reports" and reports.pages.currentWidget() is reports.trends
+    qtbot.waitUntil(lambda: reports.trends.trends is not None, timeout=20000)
+    assert reports.month == Month.of(today()) and reports.trends.trends.months[-1] == Month.of(today())

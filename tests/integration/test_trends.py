@@ -126,3 +126,20 @@ def test_the_monthly_pdf_can_end_with_the_trends_page(register, tmp_path):
                    env={"TUVAN_PASSPHRASE": PASSPHRASE})
     assert made.returncode == 0, made.stderr
     assert pages(out.read_bytes()) == pages(plain) + 1
+
+
+def test_a_follow_up_due_after_today_is_not_missed_yet(register):
+    """The Today screen counts this month to today: only follow-ups already due can be missed."""
+    from app.store import clients, contacts
+
+    month = Month(2026, 11)
+    for name, due in (("Nguyễn Văn Đức", "2026-11-05"), ("Trần Văn Hải", "2026-11-20")):
+        client = clients.create(register, {"full_name": name, "sex": "male", "birth_year": 1990,
+                                           "intake_date": "2026-10-01", "main_group": "dependent"})
+        contacts.add(register, {"kind": "phone", "client_id": client.id, "contact_date": "2026-11-01",
+                                "next_follow_up": due})
+    whole = monthly_trends(register.conn, month)
+    to_the_tenth = monthly_trends(register.conn, month, until=date(2026, 11, 10))
+    assert whole.total["follow_ups_missed"][-1] == 2
+    assert to_the_tenth.total["follow_ups_missed"][-1] == 1
+    assert to_the_tenth.total["contacts"][-1] == 2 and to_the_tenth.months[-1] == month

@@ -9,7 +9,7 @@ from app.core.i18n import _
 from app.core.progress import Cancelled, Progress
 from app.gui.common.errors import show_error
 from app.gui.common.session import Session
-from app.gui.reports.trend_chart import TrendChart
+from app.gui.common.trend_chart import TrendChart
 from app.reports.period import Month
 from app.reports.trends import CHARTS, SERIES, Trends, monthly_trends
 

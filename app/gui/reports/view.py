@@ -200,11 +200,9 @@ class ReportsView(QWidget):
         layout.addWidget(self.pages, 1)
 
         buttons = QHBoxLayout()
-        for button in (self.preview_button, self.print_button, *self.export_buttons.values(), self.with_trends):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.choose_form_button)
-        buttons.addWidget(self.close_button)
+        for button in (self.preview_button, self.print_button, *self.export_buttons.values(), self.with_trends,
+                       None, self.choose_form_button, self.close_button):
+            buttons.addWidget(button) if button is not None else buttons.addStretch(1)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         # Choosing the form and freezing a month are the chair's work (close_month checks it too).
@@ -284,6 +282,11 @@ class ReportsView(QWidget):
             month, row, column = self._drilled
             self._drilled = None
             self._drill(row, column)
+
+    def show_trends(self, month: Month) -> None:
+        """The twelve months to `month` (the Today screen's charts open here)."""
+        self.show_month(month)
+        self.pages.setCurrentWidget(self.trends)
 
     def _show_trends(self) -> None:
         """Counted when their page is open, once per month (and again after changes)."""

@@ -153,6 +153,14 @@ class AppController(QObject):
             for screen in window.screens.values():  # screens that list clients open their files
                 if screen is not clients_view and hasattr(screen, "open_client"):
                     screen.open_client.connect(open_client)
+        if "today" in window.screens and "reports" in window.screens:
+            reports_view = window.screens["reports"]
+
+            def open_trends(month) -> None:
+                window.show_screen("reports")
+                reports_view.show_trends(month)
+
+            window.screens["today"].open_trends.connect(open_trends)
         self._replace(window)
 
     # --- actions --------------------------------------------------------------

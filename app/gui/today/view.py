@@ -1,4 +1,5 @@
-"""Today: follow-ups due and overdue, referrals waiting for an outcome, rehab terms ending."""
+"""Today: twelve months at a glance, follow-ups due and overdue, referrals waiting for an outcome,
+rehab and management terms ending."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from app.gui.common.forms import date_text
 from app.gui.common.session import Session
 from app.gui.common.tables import RowsModel, table_view
 from app.gui.common.widgets import heading
+from app.gui.today.trend_tiles import TrendTile
+from app.reports.period import Month
+from app.reports.trends import TILES, monthly_trends
 from app.store import backup, today
 
 OVERDUE = "#b00020"
@@ -32,6 +36,7 @@ def _days(iso: str, reference: date) -> int:
 
 class TodayView(QWidget):
     open_client = Signal(str)
+    open_trends = Signal(object)  # the Month whose twelve months the Reports screen should draw
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -86,6 +91,13 @@ class TodayView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.backup_row)
         layout.addWidget(self.summary)
+        self.tiles = [TrendTile(title, series) for title, series in TILES]
+        tiles = QHBoxLayout()
+        for number, tile in enumerate(self.tiles):
+            tile.setObjectName(f"today_trend_{number}")
+            tiles.addWidget(tile, 1)
+            tile.clicked.connect(lambda: self.open_trends.emit(Month.of(self.today)))
+        layout.addLayout(tiles)
         self.views = {}
         terms = QHBoxLayout()  # the two kinds of term side by side: four lists fit a 768-pixel screen
         for key, title, model, stretch, into in (
@@ -113,14 +125,17 @@ class TodayView(QWidget):
         reference = self.today
 
         def work(register):
+            trends = monthly_trends(register.conn, Month.of(reference), until=reference)
             return today.agenda(register.conn, reference), backup.backup_stale(register.conn), \
-                backup.last_backup_at(register.conn)
+                backup.last_backup_at(register.conn), trends
 
         self.session.run(work, self._show_all)
 
     def _show_all(self, result) -> None:
-        agenda, stale, last = result
+        agenda, stale, last, trends = result
         self._show(agenda)
+        for tile in self.tiles:
+            tile.set_data(trends)
         if stale:
             self.backup_warning.setText(
                 _("The last backup was made on {date}, more than 7 days ago. Back up now, and keep a copy on a USB stick.")
