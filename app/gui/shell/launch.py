@@ -43,6 +43,9 @@ def make_app(argv: list[str]):
     app.setDesktopFileName("tuvan")  # Wayland desktops match windows to the menu entry by this name
     _icon(app)
     _fonts(app)
+    from app.gui.common import qt_texts
+
+    qt_texts.install(app)  # Qt's own buttons and menus in the program's language
     return app
 
 
