@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_REGISTER ?= demo-register
 
-.PHONY: run test reliability bench i18n dist dist-smoke dist-tar clean screenshots windows-test windows-dist windows-smoke windows-clean
+.PHONY: run test reliability bench i18n dist dist-smoke dist-tar clean screenshots windows-setup windows-test windows-test-offscreen windows-test-win32 windows-dist windows-smoke windows-clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -67,10 +67,20 @@ dist-tar: dist
 # osslsigncode and binutils-mingw-w64-x86-64 (.ci/run installs them).
 WINE := $(PY) packaging/windows/wine.py
 
-# The whole suite under Windows Python: offscreen, then the GUI tests again in real Win32 windows.
-windows-test: $(STAMP)
-	$(WINE) test -q tests/unit tests/integration tests/gui tests/reliability
-	$(WINE) test --platform windows -q tests/gui
+# The whole suite under Windows Python offscreen, and the GUI tests again in real Win32 windows:
+# the two runs side by side (one core each), each in its own temporary folder, after one set-up;
+# each run's output is printed whole when it ends (-O).
+windows-setup: $(STAMP)
+	$(WINE) setup
+
+windows-test: windows-setup
+	$(MAKE) --no-print-directory -j2 -O windows-test-offscreen windows-test-win32
+
+windows-test-offscreen:
+	$(WINE) test -q --basetemp=C:/tuvan/pytest-offscreen tests/unit tests/integration tests/gui tests/reliability
+
+windows-test-win32:
+	$(WINE) test --platform windows -q --basetemp=C:/tuvan/pytest-win32 tests/gui
 
 # PyInstaller under Wine -> dist/windows/tuvan/, then the NSIS installer (Debian's makensis) ->
 # dist/tuvan-$(VERSION)-windows-x64-setup.exe; prints both sizes against their targets.

@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = ROOT / "packaging" / "windows"
 HOME = Path(os.environ.get("TUVAN_WINE_HOME") or ROOT / ".wine")
 PREFIX = HOME / "prefix"
+WIN32_PREFIX = HOME / "win32-prefix"  # the Win32-window run's own prefix, beside the offscreen run
 DOWNLOADS = HOME / "downloads"
 WHEELS = HOME / "wheels"
 STAMPS = HOME / "stamps"
@@ -473,6 +474,41 @@ def test_printer():
         shutil.rmtree(home, ignore_errors=True)
 
 
+def mirror_prefix(target: Path) -> Path:
+    """A second prefix made of hard links to the set-up prefix's files, with its own registry.
+
+    Two runs cannot share a prefix: they would share one wineserver, one desktop (made with or
+    without a screen by whichever starts first) and one registry (where Wine lists CUPS' printers).
+    Wine and Python replace the files they change (registry, .pyc) instead of writing into them,
+    so the links stay the set-up's. Test folders and temporary files are left out.
+    """
+    subprocess.run(["wineserver", "--kill"], env=wine_env(prefix=target), stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    shutil.rmtree(target, ignore_errors=True)
+    skip = {PREFIX / "drive_c" / "tuvan" / name for name in ("pytest-offscreen", "pytest-win32")}
+    for folder, dirs, files in os.walk(PREFIX):
+        here = Path(folder)
+        there = target / here.relative_to(PREFIX)
+        there.mkdir(exist_ok=True)
+        left_out = [d for d in dirs if here / d in skip or (d == "Temp" and here.parent.name == "users")]
+        for name in left_out:
+            (there / name).mkdir()  # empty
+        dirs[:] = [d for d in dirs if d not in left_out]
+        for name in files + [d for d in dirs if (here / d).is_symlink()]:
+            source = here / name
+            try:
+                if source.is_symlink():
+                    (there / name).symlink_to(os.readlink(source))
+                elif name.endswith(".reg"):
+                    shutil.copy2(source, there / name)
+                else:
+                    os.link(source, there / name)
+            except FileNotFoundError:  # removed meanwhile by the other run
+                pass
+        dirs[:] = [d for d in dirs if not (here / d).is_symlink()]
+    return target
+
+
 def test(platform: str, pytest_args: list[str]) -> int:
     setup()
     args = [str(VENV_PYTHON), "-m", "pytest", "-p", "no:cacheprovider", *pytest_args]
@@ -483,8 +519,9 @@ def test(platform: str, pytest_args: list[str]) -> int:
         env.pop("TUVAN_TEST_PRINTER", None)
         return run_windows(args, env=env, check=False)
     # Real Win32 windows, and a printer, so the native print dialog opens (tests/gui/test_printing.py).
+    prefix = mirror_prefix(WIN32_PREFIX)
     with virtual_screen() as display, test_printer() as cups:
-        env = qt_platform(wine_env(display), "windows")
+        env = qt_platform(wine_env(display, prefix=prefix), "windows")
         env["CUPS_SERVER"] = cups
         env["TUVAN_TEST_PRINTER"] = TEST_PRINTER
         return run_windows(args, env=env, check=False)
