@@ -6,6 +6,7 @@ import getpass
 import json
 import os
 import sys
+from pathlib import Path
 
 from app.core.errors import NeedPassphrase, PassphraseMismatch, UserError
 from app.core.i18n import N_, _
@@ -13,6 +14,16 @@ from app.store.register import Register, unlock
 
 class FileMissing(UserError):
     template = N_("The file {path} does not exist. Check the name and the drive.")
+
+
+def chosen_text(file: str | None) -> str:
+    """The text of a file an administrator names with --file (form, law, mapping); "" without one."""
+    if not file:
+        return ""
+    path = Path(file)
+    if not path.is_file():
+        raise FileMissing(path=path)
+    return path.read_text(encoding="utf-8")
 
 
 PASSPHRASE_ENV = "TUVAN_PASSPHRASE"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.cli.context import FileMissing, emit, open_register
+from app.cli.context import chosen_text, emit, open_register
 from app.core.i18n import _
 from app.core.law import LawFile, describe
 from app.core.vocab import LEGAL_STATUSES
@@ -30,12 +30,7 @@ def cmd_law_show(args) -> int:
 
 
 def cmd_law_choose(args) -> int:
-    text = ""
-    if args.file:
-        path = Path(args.file)
-        if not path.is_file():
-            raise FileMissing(path=path)
-        text = path.read_text(encoding="utf-8")
+    text = chosen_text(args.file)
     with open_register(args) as register:
         law = law_terms.choose(register, text, Path(args.file).name if args.file else "terms.toml")
     emit(args, _summary(law), [_("The register now applies these terms:") if args.file else

@@ -1,9 +1,10 @@
-"""tuvan report monthly | form | close"""
+"""tuvan report monthly | form | close (and dhis2 | dhis2-mapping, app/cli/dhis2_commands.py)"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from app.cli import dhis2_commands
 from app.cli.context import emit, open_register
 from app.core.errors import UserError
 from app.core.i18n import N_, _
@@ -106,3 +107,4 @@ def add_parsers(cli) -> None:
     close = cli.command("close", cmd_close, _("close a month: freeze its numbers (the chair, administrators)"),
                         parent=actions)
     close.add_argument("--month", required=True, help=_("the month, as YYYY-MM"))
+    dhis2_commands.add_parsers(cli, actions)

@@ -54,6 +54,7 @@ REGISTER_SETTINGS = {
         Setting("backup_on_close", bool, True, N_("Back up when the program closes")),
         Setting("report_form", str, "", N_("Report form")),
         Setting("law_file", str, "", N_("Law file")),
+        Setting("dhis2_mapping", str, "", N_("DHIS2 mapping")),
     )
 }
 

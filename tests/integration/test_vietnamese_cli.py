@@ -106,7 +106,8 @@ def test_a_point_register_speaks_vietnamese_from_init_to_bundle(point, tmp_path)
     shown = _vietnamese(run_cli("keys", "show", "--register", str(point), env=ENV))
     assert "Điểm tư vấn" in shown and "Cơ quan tiếp nhận" in shown
     for args in (["check"], ["users", "list"], ["audit", "verify"], ["audit", "list"], ["search", "nguyen"],
-                 ["backup"], ["bundle", "export", "--out", str(tmp_path / "out")], ["relay", "list"]):
+                 ["backup"], ["bundle", "export", "--out", str(tmp_path / "out")], ["relay", "list"],
+                 ["report", "dhis2", "--month", "2026-11", "--dry-run"]):
         result = run_cli(*args, "--register", str(point), env=ENV)
         _vietnamese(result)
 

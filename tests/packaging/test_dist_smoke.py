@@ -137,7 +137,7 @@ def test_folder_holds_what_it_needs_and_not_more(program):
     internal = program.parent / "_internal"
     for needed in ("resources/fonts/LiberationSans-Regular.ttf", "resources/fonts/LICENSE-OFL.txt",
                    "resources/locale/vi/LC_MESSAGES/tuvan.mo", "resources/forms/point-monthly.toml",
-                   "resources/law/terms.toml",
+                   "resources/law/terms.toml", "resources/dhis2/mapping.toml",
                    "resources/icons/tuvan-256.png", "db_schema"):
         assert (internal / needed).exists(), needed
     if sys.platform == "win32":  # no system time-zone files there: the program counts in Asia/Ho_Chi_Minh

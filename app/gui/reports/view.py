@@ -42,18 +42,9 @@ from app.gui.common.widgets import heading
 from app.gui.reports.form_models import AmendmentsModel, FormModel, ValueColumn, fit_columns, wrap_heading
 from app.gui.reports.records_panel import RecordsPanel
 from app.gui.reports.trends_panel import TrendsPanel
-from app.gui.reports.work import (
-    Shown,
-    choose_form_file,
-    pdf_trends,
-    default_month,
-    load_report,
-    month_title,
-    number,
-    report_bytes,
-    status_text,
-    write_report,
-)
+from app.gui.reports.dhis2_dialog import Dhis2Button
+from app.gui.reports.work import (Shown, choose_form_file, default_month, load_report, month_title, number, pdf_trends,
+                                  report_bytes, status_text, write_report)
 from app.reports import closing
 from app.reports.form_file import FormFile, forms_folder
 from app.reports.monthly import MonthlyReport
@@ -137,6 +128,7 @@ class ReportsView(QWidget):
         self.print_button = QPushButton(_("&Print…"))
         self.export_buttons = {fmt: QPushButton(_("Export {format}…").format(format=fmt.upper()))
                                for fmt in EXPORT_FORMATS}
+        self.dhis2_button = Dhis2Button(session, lambda: self.shown and self.shown.report, self)
         self.with_trends = QCheckBox(_("PDF with the &trends page"))
         self.with_trends.setObjectName("pdf_trends")
         self.with_trends.setToolTip(_("Add a last page with the twelve-month charts to the printed and exported PDF."))
@@ -201,7 +193,7 @@ class ReportsView(QWidget):
 
         buttons = QHBoxLayout()
         for button in (self.preview_button, self.print_button, *self.export_buttons.values(), self.with_trends,
-                       None, self.choose_form_button, self.close_button):
+                       self.dhis2_button, None, self.choose_form_button, self.close_button):
             buttons.addWidget(button) if button is not None else buttons.addStretch(1)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
@@ -211,7 +203,8 @@ class ReportsView(QWidget):
 
         order = [self.previous_button, self.next_button, *([self.column_choice] if self.district else []),
                  self.table, self.records_view, self.amendments_view, self.preview_button, self.print_button,
-                 *self.export_buttons.values(), self.with_trends, self.choose_form_button, self.close_button]
+                 *self.export_buttons.values(), self.with_trends, self.dhis2_button, self.choose_form_button,
+                 self.close_button]
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
 
@@ -323,7 +316,8 @@ class ReportsView(QWidget):
         self.amendments_box.setVisible(bool(report.amendments))
 
     def _enable_actions(self, enabled: bool) -> None:
-        for button in (self.preview_button, self.print_button, *self.export_buttons.values(), self.close_button):
+        for button in (self.preview_button, self.print_button, *self.export_buttons.values(), self.dhis2_button,
+                       self.close_button):
             button.setEnabled(enabled)
         if enabled and self.shown is not None and self.shown.report.closure is not None:
             self.close_button.setEnabled(False)  # already closed: the status line says when and by whom
