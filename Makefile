@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_REGISTER ?= demo-register
 
-.PHONY: run test reliability bench i18n dist dist-smoke dist-tar clean screenshots windows-setup windows-test windows-test-offscreen windows-test-win32 windows-dist windows-smoke windows-clean
+.PHONY: run test reliability bench i18n dist dist-smoke dist-tar clean screenshots windows-setup windows-test windows-test-offscreen windows-test-win32 windows-dist windows-smoke windows-clean pg-binaries pg pg-stop
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -41,6 +41,19 @@ i18n: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location --sort-output --omit-header -o resources/locale/tuvan.pot .
 	$(VENV)/bin/pybabel update -i resources/locale/tuvan.pot -d resources/locale -D tuvan -l vi --no-fuzzy-matching --width 0
 	$(VENV)/bin/pybabel compile -d resources/locale -D tuvan --statistics
+
+# PostgreSQL for the office on PostgreSQL (issue 17; packaging/postgresql/cluster.py): `make pg-binaries`
+# fetches PostgreSQL 17 into .pg/ (npm, integrity pinned); `make test` then starts a throw-away
+# cluster of its own (without them it says so and skips those tests). `make pg` starts one in
+# .pg/cluster and leaves it running; `make pg-stop` stops it.
+pg-binaries: $(STAMP)
+	$(PY) packaging/postgresql/cluster.py fetch
+
+pg: $(STAMP)
+	$(PY) packaging/postgresql/cluster.py start
+
+pg-stop: $(STAMP)
+	$(PY) packaging/postgresql/cluster.py stop
 
 # Packaged program (docs/packaging.md): `make dist` -> dist/tuvan/ (PyInstaller, one folder);
 # `make dist-smoke` builds it and runs tests/packaging against it; `make dist-tar` -> the Linux tarball.

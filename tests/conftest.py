@@ -134,3 +134,31 @@ class OtherProgram:
         else:
             self.process.stdin.close()
         self.process.wait(timeout=60)
+
+
+def _cluster_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tuvan_pg_cluster", ROOT / "packaging" / "postgresql" / "cluster.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throw-away PostgreSQL 16+ cluster for the session (packaging/postgresql/cluster.py), or a
+    skip that says what is missing and how to get it."""
+    import shutil
+    import tempfile
+
+    cluster = _cluster_module()
+    found, why = cluster.find_binaries()
+    if found is None:
+        pytest.skip(why)
+    folder = Path(tempfile.mkdtemp(prefix="tuvan-pg-"))
+    server = cluster.Cluster(folder, found).create().start()
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
