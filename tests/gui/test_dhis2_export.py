@@ -70,3 +70,35 @@ def test_a_mapping_that_no_longer_fits_the_form_is_explained(qtbot, make_control
     qtbot.waitUntil(lambda: bool(said), timeout=10000)
     assert "dòng 99" in said[0] and "ánh xạ DHIS2" in said[0]
     assert view.dhis2_button.dialog is None
+
+
+def test_an_administrator_chooses_the_mapping_in_the_dialog(qtbot, make_controller, seeded, tmp_path, monkeypatch):
+    root, _ids = seeded
+    _controller, _main, view = _open(qtbot, make_controller, root)
+    _pick(qtbot, view, PAST)
+    dialog = _dialog(qtbot, view)
+    assert dialog.mapping_button.isVisible()
+    bad, good = tmp_path / "sai.toml", tmp_path / "anh-xa.toml"
+    bad.write_text('data_set = "DS"\n[cells."30"]\nnguoi = { data_element = "X" }\n', encoding="utf-8")
+    good.write_text('data_set = "DS_AG"\n[cells."30"]\nso_luong = { data_element = "TO_ROI" }\n', encoding="utf-8")
+    said = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *a, **k: said.append(text))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    qtbot.mouseClick(dialog.mapping_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(said), timeout=10000)
+    assert "sai.toml" in said[0] and "nguoi" in said[0]
+    assert "TV_30_SOLUONG = 1200" in dialog.summary.toPlainText()  # unchanged
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(good), ""))
+    qtbot.mouseClick(dialog.mapping_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "TO_ROI = 1200" in dialog.summary.toPlainText(), timeout=10000)
+    assert "DS_AG" in dialog.saved.text()
+    with unlock(root, "admin", PASSPHRASE) as register:
+        assert dhis2_mapping.current(register.conn, default_form()).data_set == "DS_AG"
+
+
+def test_a_counsellor_sees_the_figures_but_cannot_choose_the_mapping(qtbot, make_controller, seeded):
+    root, _ids = seeded
+    _controller, _main, view = _open(qtbot, make_controller, root, login="lan", passphrase="lan có mật khẩu dài")
+    dialog = _dialog(qtbot, view)
+    assert "TV_1_NGUOI" in dialog.summary.toPlainText()
+    assert not dialog.mapping_button.isVisible()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import UserError
 from app.core.i18n import _
+from app.core.roles import Permission
 from app.gui.common.errors import show_error
 from app.gui.common.session import Session
 from app.gui.reports.work import month_title
@@ -33,6 +34,17 @@ from app.store.files import write_atomic
 def dhis2_export_of(register, report: MonthlyReport) -> Dhis2Export:
     """On the register's thread: the register's mapping (checked against the form) applied to the report."""
     return dhis2.dhis2_export(report, dhis2_mapping.current(register.conn, report.form))
+
+
+def choose_mapping_file(register, path: Path, report: MonthlyReport) -> Dhis2Export:
+    """On the register's thread: make the file the register's mapping (a refusal names the file), then
+    apply it to the report."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise dhis2_mapping.MappingFileError(file=path.name, where=_("file"), reason=str(error)) from None
+    dhis2_mapping.choose(register, text, report.form, path.name)
+    return dhis2_export_of(register, report)
 
 
 class Dhis2Button(QPushButton):
@@ -56,15 +68,16 @@ class Dhis2Button(QPushButton):
                          label=_("Reading the DHIS2 mapping…"))
 
     def _show(self, report: MonthlyReport, export: Dhis2Export) -> None:
-        self.dialog = Dhis2Dialog(report, export, self.window())
+        self.dialog = Dhis2Dialog(report, export, self.window(), session=self.session)
         self.dialog.open()
 
 
 class Dhis2Dialog(QDialog):
-    def __init__(self, report: MonthlyReport, export: Dhis2Export, parent: QWidget | None = None) -> None:
+    def __init__(self, report: MonthlyReport, export: Dhis2Export, parent: QWidget | None = None,
+                 session: Session | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dhis2_dialog")
-        self.report, self.export = report, export
+        self.report, self.export, self.session = report, export, session
         self.setWindowTitle(_("Figures for DHIS2: {month}").format(month=month_title(report.month)))
         self.resize(760, 560)
         self.labels = {c.code: c.label for c in report.form.columns}
@@ -89,6 +102,12 @@ class Dhis2Dialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        # The codes are DHIS2's administrators' to give; choosing the file is the register administrator's.
+        self.mapping_button = QPushButton(_("Choose the &mapping file…"))
+        self.mapping_button.setObjectName("dhis2_mapping")
+        self.mapping_button.clicked.connect(self.choose_mapping)
+        self.buttons.addButton(self.mapping_button, QDialogButtonBox.ButtonRole.ResetRole)  # shows it: hide after
+        self.mapping_button.setVisible(session is not None and session.can(Permission.MANAGE_SETTINGS))
 
         layout = QVBoxLayout(self)
         intro = QLabel(_("What the file would send to DHIS2 is listed below; nothing is sent from here. Carry the "
@@ -112,6 +131,23 @@ class Dhis2Dialog(QDialog):
 
     def _fill(self) -> None:
         self.summary.setPlainText("\n".join(dhis2.summary(self.export, self.format, self.labels)))
+
+    def choose_mapping(self) -> None:
+        path, _chosen = QFileDialog.getOpenFileName(self, _("Choose the DHIS2 mapping file"), str(Path.home()),
+                                                    _("Mapping files (*.toml)"))
+        if not path or self.session is None:
+            return
+        source, report = Path(path), self.report
+        self.session.run(lambda register: choose_mapping_file(register, source, report), self._mapping_chosen,
+                         lambda error: show_error(self, error), progress_parent=self,
+                         label=_("Checking the mapping file…"))
+
+    def _mapping_chosen(self, export: Dhis2Export) -> None:
+        self.export = export
+        self.save_button.setEnabled(bool(export.values))
+        self._fill()
+        self.saved.setText(_("From now on the register sends the cells of this mapping to the DHIS2 data set {data_set}.")
+                           .format(data_set=export.data_set))
 
     def save(self) -> None:
         fmt = self.format
