@@ -117,16 +117,18 @@ def summary_head(export: Dhis2Export) -> list[str]:
 
 
 def summary(export: Dhis2Export, fmt: str, column_labels: dict[str, str]) -> list[str]:
-    """The dry run: what would be sent, unit by unit and value by value, and how to import it."""
-    lines = summary_head(export)
-    for unit, org_unit in sorted({(v.unit, v.org_unit) for v in export.values}):
-        lines.append(_("{unit} → organisation unit {org_unit}:").format(unit=unit, org_unit=org_unit))
-        for value in export.values:
-            if value.unit == unit:
-                said = f" [{value.target.disaggregation}]" if value.target.categories else ""
-                lines.append(_("  {data_element}{disaggregation} = {value}   (row {row}, {column})").format(
-                    data_element=value.target.data_element, disaggregation=said, value=value.value,
-                    row=value.target.row, column=column_labels.get(value.target.column, value.target.column)))
+    """The dry run: what would be sent, unit by unit and value by value, and how to import it.
+    One pass: `dhis2_export` already orders the values unit by unit (an office has 300 points)."""
+    lines, unit = summary_head(export), None
+    heading = _("{unit} → organisation unit {org_unit}:")
+    line = _("  {data_element}{disaggregation} = {value}   (row {row}, {column})")
+    for value in export.values:
+        if value.unit != unit:
+            unit = value.unit
+            lines.append(heading.format(unit=unit, org_unit=value.org_unit))
+        said = f" [{value.target.disaggregation}]" if value.target.categories else ""
+        lines.append(line.format(data_element=value.target.data_element, disaggregation=said, value=value.value,
+                                 row=value.target.row, column=column_labels.get(value.target.column, value.target.column)))
     lines.append(import_line(fmt))
     return lines
 

@@ -96,6 +96,10 @@ def test_an_office_sends_each_points_figures_under_its_organisation_unit(distric
     assert sum(values[(u, "2026-10-01/P1M", "TV_5_SOLUONG", ())] for u in ("P-01", "VN_AG_P02", "P-03")) == \
         report.result.value("5", "so_luong")
     assert district.unit().code not in groups  # the office's own total is not sent: DHIS2 adds up
+    lines = dhis2.summary(export, "adx", {})
+    headings = [n for n, line in enumerate(lines) if "→" in line]
+    assert [lines[n].split(" →")[0] for n in headings] == ["P-01", "P-02", "P-03"]
+    assert headings[1] - headings[0] - 1 == sum(1 for v in export.values if v.unit == "P-01")
 
 
 def test_a_bad_mapping_is_refused_naming_the_place_and_changes_nothing(october):
