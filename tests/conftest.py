@@ -162,3 +162,52 @@ def pg_cluster():
     yield server
     server.stop()
     shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- an office register on either engine (issue 17) ----------------------------------------
+
+_office_databases = iter(range(1, 10**6))
+
+
+@pytest.fixture(params=["sqlcipher", "postgresql"])
+def office_engine(request):
+    """The engine an office's register is kept on: a file (None) or the session's PostgreSQL
+    cluster. The office tests take this, so each runs on both."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("pg_cluster")
+    return None
+
+
+def create_office_register(root: Path, code: str, name: str, server=None, *, login: str = "admin",
+                           full_name: str = "Quản Trị Viên", passphrase: str = PASSPHRASE):
+    """A new receiving office's register, signed in as its administrator: a register file, or
+    on `server` (a cluster from pg_cluster) in a database of its own."""
+    from app.core.unit import make_unit
+
+    unit = make_unit("district", code, name)
+    if server is None:
+        from app.store.register import create_register
+
+        return create_register(root, unit=unit, admin_login=login, admin_full_name=full_name,
+                               passphrase=passphrase)[0]
+    from app.store.pg.office import create_office
+
+    database = f"office{os.getpid()}x{next(_office_databases)}"
+    return create_office(root, server.dsn(dbname=database), unit=unit, admin_login=login,
+                         admin_full_name=full_name, passphrase=passphrase)[0]
+
+
+def _postgresql_status() -> str:
+    found, why = _cluster_module().find_binaries()
+    if found is None:
+        return f"PostgreSQL: not found, so the office tests on PostgreSQL were SKIPPED: {why}"
+    return f"PostgreSQL: {found} (the office tests ran on SQLCipher and on a throw-away PostgreSQL cluster)"
+
+
+def pytest_report_header(config):
+    return [_postgresql_status()]
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Said at the end of every run (make test is quiet): whether the office tests ran on PostgreSQL too."""
+    terminalreporter.write_line(_postgresql_status(), yellow="SKIPPED" in _postgresql_status(), bold=True)

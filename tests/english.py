@@ -27,7 +27,7 @@ CODES = re.compile(
     r"|https?://\S+"
 )
 # Names that are the same in both languages.
-NAMES = {"tuvan", "zalo", "excel", "argon", "sqlite", "sqlcipher", "windows", "linux", "wine", "email",
+NAMES = {"tuvan", "zalo", "excel", "argon", "sqlite", "sqlcipher", "postgresql", "windows", "linux", "wine", "email",
          "tab", "enter", "esc", "ctrl", "alt", "shift", "caps", "lock", "ok", "methadone", "facebook", "youtube",
          "english",  # a language is named in itself in the language picker
          "datavaluesets"}  # DHIS2's import format, named as DHIS2 names it

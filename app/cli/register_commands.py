@@ -18,13 +18,14 @@ from app.store.register import create_register, unlock, unlock_with_recovery_key
 def cmd_init(args) -> int:
     unit = make_unit(args.role, args.code, args.name, args.office or "")
     secret = new_passphrase(fallback_env="TUVAN_PASSPHRASE")
-    register, recovery = create_register(
-        Path(args.register),
-        unit=unit,
-        admin_login=args.user or "admin",
-        admin_full_name=args.full_name or args.user or "admin",
-        passphrase=secret,
-    )
+    made = dict(unit=unit, admin_login=args.user or "admin", admin_full_name=args.full_name or args.user or "admin",
+                passphrase=secret)
+    if args.database:
+        from app.store.pg.office import create_office
+
+        register, recovery = create_office(Path(args.register), args.database, **made)
+    else:
+        register, recovery = create_register(Path(args.register), **made)
     with register:
         if args.recovery_sheet:
             from app.reports.recovery_sheet import write_recovery_sheet
@@ -54,12 +55,13 @@ def cmd_init(args) -> int:
 
 def cmd_check(args) -> int:
     with open_register(args) as register:
-        problems = integrity_problems(register.conn)
+        on_server = register.db is None  # PostgreSQL checks its own pages (docs/postgresql.md)
+        problems = [] if on_server else integrity_problems(register.conn)
         report = audit.verify(register.conn)
         if not report.ok:
             problems.append(_("audit log chain broken at entry {seq}").format(seq=report.first_broken))
-        counts = {table: register.db[table].count for table in sorted(register.db.table_names())}
-        version = migrations.current_version(register.conn)
+        counts = holdings.table_counts(register.conn)
+        version = int(register.info().get("schema_version", 0)) if on_server else migrations.current_version(register.conn)
         unit = register.unit()
         emit(
             args,
@@ -229,6 +231,10 @@ def add_parsers(cli) -> None:
     init.add_argument("--office", help=_("name of the office that receives the reports"))
     init.add_argument("--full-name", help=_("full name of the first administrator"))
     init.add_argument("--recovery-sheet", metavar="PDF", help=_("also write the printable recovery sheet"))
+    init.add_argument("--database", metavar="URL", help=_(
+        "keep a receiving office's register on a PostgreSQL server, e.g. postgresql://postgres@db.office.vn/tuvan_office"
+        " (as the server's administrator, password from PGPASSWORD; off the server TLS with a checked certificate"
+        " is required: docs/postgresql.md)"))
 
     cli.command("check", cmd_check, _("check integrity, schema version and counts"))
 

@@ -1,4 +1,4 @@
-"""tuvan users add | list | passwd | set-role"""
+"""tuvan users add | list | passwd | set-role | units"""
 
 from __future__ import annotations
 
@@ -51,6 +51,25 @@ def cmd_users_set_role(args) -> int:
     return 0
 
 
+def cmd_users_units(args) -> int:
+    with open_register(args) as register:
+        if not hasattr(register, "assign_units"):
+            from app.core.errors import InvalidInput
+            from app.core.i18n import N_
+
+            raise InvalidInput(field=N_("Units"), problem=N_(
+                "only an office register on a PostgreSQL server limits officers to units; on a register file "
+                "every user sees every unit"))
+        if args.units is not None:
+            register.assign_units(args.login, [u.strip().upper() if u.strip() != "*" else "*"
+                                               for u in args.units.split(",") if u.strip()])
+        units = register.units_of(args.login)
+        emit(args, {"login": args.login, "units": units},
+             [_("{login} serves: {units}").format(login=args.login,
+                                                 units=", ".join(_("every unit") if u == "*" else u for u in units))])
+    return 0
+
+
 def add_parsers(cli) -> None:
     actions = cli.group("users", _("manage users"))
     add = cli.command("add", cmd_users_add, _("add a user (passphrase from TUVAN_NEW_PASSPHRASE)"), actions)
@@ -64,3 +83,8 @@ def add_parsers(cli) -> None:
     set_role.add_argument("login", help=_("user name"))
     set_role.add_argument("role", choices=("admin", "counsellor", "reporter"), help=_("role"))
     set_role.add_argument("--deactivate", action="store_true", help=_("the user can no longer unlock"))
+    units = cli.command("units", cmd_users_units, _("show or set the units an officer serves (office on a server)"),
+                        actions)
+    units.add_argument("login", help=_("user name"))
+    units.add_argument("--set", dest="units", metavar="CODES",
+                       help=_("the units, comma-separated (e.g. MYHOA-01,PHUTHANH-01; * = every unit)"))

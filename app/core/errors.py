@@ -159,3 +159,18 @@ class FileInUse(UserError):
 class CannotWrite(UserError):
     template = N_("The file {path} could not be written ({reason}). Nothing was written. Check that the drive is "
                   "plugged in and not write-protected.")
+
+
+class DatabaseUnreachable(UserError):
+    template = N_("The office database server could not be reached: {detail}. Check the network and the server "
+                  "address in the register folder's database.json, or ask the office administrator.")
+
+
+class NotOnThisEngine(UserError):
+    template = N_("This register is kept on the office's PostgreSQL server, where {what} is done by the server's "
+                  "administrator (see docs/postgresql.md), not by this program.")
+
+
+class NotYourUnit(UserError):
+    template = N_("You do not serve the unit {unit}, so its records are not yours to import or see. The office "
+                  "administrator assigns units to officers ('tuvan users units {login} --set …').")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from app.reports.metrics import FILTER_COLUMNS, INDIVIDUAL, PEOPLE, REGISTRY, ROWS, Metric
 
+ALWAYS = "1 = 1"  # a condition that always holds, spelled for both engines
 # The client's group at the end of the month: the last history entry starting on or before its
 # last day (any point may have written it), else the group on the client's record.
 GROUP_OF_CLIENT = ("coalesce((SELECT g.group_code FROM client_groups g WHERE g.client_id = c.id AND g.deleted = 0"
@@ -158,7 +159,7 @@ def _filters(filters, params: Params) -> list[str]:
 
 
 def _all(parts) -> str:
-    return " AND ".join(f"({part})" for part in parts if part) or "1"
+    return " AND ".join(f"({part})" for part in parts if part) or ALWAYS
 
 
 def condition(metric: Metric, filters, params: Params) -> str:
@@ -204,7 +205,7 @@ class SourceQuery:
         counts = []
         for (where, value), alias in self.counters.items():
             if value == ROWS:
-                counts.append(f"count(*) AS {alias}" if where == "1" else f"count(CASE WHEN {where} THEN 1 END) AS {alias}")
+                counts.append(f"count(*) AS {alias}" if where == ALWAYS else f"count(CASE WHEN {where} THEN 1 END) AS {alias}")
             else:
                 counts.append(f"sum(CASE WHEN {where} THEN {value} END) AS {alias}")
         return counts
@@ -219,10 +220,10 @@ class SourceQuery:
                                   ROWS if metric.value == PEOPLE else metric.value)
             who = _all(_filters(theirs, self.params))
             if metric.value == PEOPLE:
-                finals.append(f"count(CASE WHEN {alias} > 0 THEN 1 END)" if who == "1"
+                finals.append(f"count(CASE WHEN {alias} > 0 THEN 1 END)" if who == ALWAYS
                               else f"count(CASE WHEN {who} AND {alias} > 0 THEN 1 END)")
             else:
-                finals.append(f"coalesce(sum({alias}), 0)" if who == "1"
+                finals.append(f"coalesce(sum({alias}), 0)" if who == ALWAYS
                               else f"coalesce(sum(CASE WHEN {who} THEN {alias} END), 0)")
         key = "client_id, origin" if by_origin else "client_id"
         stage = f"SELECT {', '.join([key, *self._counts()])} FROM ({rows}) GROUP BY {key}"
@@ -240,9 +241,9 @@ class SourceQuery:
         self.parts = True
         return (f"WITH src AS MATERIALIZED ({src}),"
                 " visited AS (SELECT DISTINCT client_id FROM src WHERE origin != home),"
-                f" once AS (SELECT sex, grp, {sums} FROM src WHERE client_id IN visited GROUP BY client_id)"
+                f" once AS (SELECT min(sex) AS sex, min(grp) AS grp, {sums} FROM src WHERE client_id IN (SELECT client_id FROM visited) GROUP BY client_id)"
                 f" SELECT 'point', origin, {columns} FROM src GROUP BY origin"
-                f" UNION ALL SELECT 'less', NULL, {columns} FROM src WHERE client_id IN visited"
+                f" UNION ALL SELECT 'less', NULL, {columns} FROM src WHERE client_id IN (SELECT client_id FROM visited)"
                 f" UNION ALL SELECT 'once', NULL, {columns} FROM once")
 
     def _grouped(self, rows: str, by_origin: bool) -> str:
@@ -253,7 +254,7 @@ class SourceQuery:
             metric = REGISTRY[name]
             alias = self._counter(_all([metric.where]), metric.value)
             when = _all(_filters(filters, self.params))
-            finals.append(f"coalesce(sum({alias}), 0)" if when == "1"
+            finals.append(f"coalesce(sum({alias}), 0)" if when == ALWAYS
                           else f"coalesce(sum(CASE WHEN {when} THEN {alias} END), 0)")
         dims = sorted({_column(name) for _m, filters in self.measures for name, _v in filters})
         key = ", ".join([*dims, "origin"])

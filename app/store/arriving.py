@@ -10,6 +10,10 @@ from app.store.connection import OperationalError
 
 def scanned_bundle(conn) -> str | None:
     """The bundle (file hash) whose arriving origins are noted now, if any."""
+    if getattr(conn, "engine", "sqlite") == "postgresql":
+        # a failed statement would spoil the caller's transaction there: ask first
+        if conn.execute("SELECT to_regclass('pg_temp.sync_scanned')").fetchone()[0] is None:
+            return None
     try:
         row = conn.execute("SELECT bundle FROM temp.sync_scanned").fetchone()
     except OperationalError:      # no scan on this connection yet
@@ -33,7 +37,8 @@ def mark_scanned(conn, bundle: str) -> None:
 
 def note(conn, rows: list[tuple[str, str, str]]) -> None:
     """Note (table, id, origin) of arriving records."""
-    conn.executemany("INSERT OR REPLACE INTO temp.sync_arriving (tbl, id, origin) VALUES (?, ?, ?)", rows)
+    conn.executemany("INSERT INTO temp.sync_arriving (tbl, id, origin) VALUES (?, ?, ?)"
+                     " ON CONFLICT (tbl, id) DO UPDATE SET origin = excluded.origin", rows)
 
 
 def arriving_origins(conn, table: str, ids: list[str]) -> Iterator[tuple[str, str]]:

@@ -34,6 +34,8 @@ def record(
     detail: dict | None = None,
 ) -> str:
     """Append one entry; call inside the transaction of the change it records."""
+    if getattr(conn, "engine", "sqlite") == "postgresql":  # officers append at once: one after the other
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('tuvan audit'))")
     row = conn.execute("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     prev_hash = row[0] if row else GENESIS
     at = utc_stamp()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from app import __version__
 from app.core.clock import parse_stamp, utc_now, utc_stamp
-from app.core.errors import BackupInvalid, DiskFull, OtherRegisterAtPath, UserError
+from app.core.errors import BackupInvalid, DiskFull, NotOnThisEngine, OtherRegisterAtPath, UserError
 from app.core.ids import uuid7
 from app.core.i18n import N_
 from app.core.passphrase import normalize
@@ -118,6 +118,8 @@ def write_backup(register, out: Path, reason: str = "manual", *, by_schedule: bo
     `progress` (app.core.progress) shows the copy and may cancel it: then no file is left at `out`."""
     if not by_schedule:
         register.require(Permission.BACKUP)
+    if on_server(register.conn):
+        raise NotOnThisEngine(what=N_("backing up"))
     manifest = _snapshot(register.conn, register.data_key, register.paths.slots,
                          register.register_id, out, reason, progress)
     with register.transaction():
@@ -282,11 +284,19 @@ def last_backup_at(conn) -> datetime | None:
 
 def backup_stale(conn, now: datetime | None = None) -> bool:
     """True when the last backup is older than 7 days (the Today screen warns)."""
+    if on_server(conn):   # the server's administrator backs the office database up
+        return False
     last = last_backup_at(conn)
     return last is None or (now or utc_now()) - last > timedelta(days=STALE_DAYS)
 
 
+def on_server(conn) -> bool:
+    return getattr(conn, "engine", "sqlite") == "postgresql"
+
+
 def backup_due(conn, now: datetime | None = None) -> bool:
+    if on_server(conn):
+        return False
     last = last_backup_at(conn)
     hours = register_settings.get(conn, "backup_every_hours")
     return last is None or (now or utc_now()) - last >= timedelta(hours=hours)

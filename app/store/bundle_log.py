@@ -76,8 +76,12 @@ def record_received(conn, sender: str, seq: int, file_hash: str, prev_hash: str 
                     last_change: int, created_at: str, imported_at: str, imported_by: str, counts: str,
                     supersedes: str) -> None:
     conn.execute(
-        "INSERT OR REPLACE INTO bundles_received (sender, seq, file_hash, prev_hash, first_change, last_change,"
-        " created_at, imported_at, imported_by, counts, supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO bundles_received (sender, seq, file_hash, prev_hash, first_change, last_change,"
+        " created_at, imported_at, imported_by, counts, supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (sender, seq) DO UPDATE SET file_hash = excluded.file_hash, prev_hash = excluded.prev_hash,"
+        " first_change = excluded.first_change, last_change = excluded.last_change, created_at = excluded.created_at,"
+        " imported_at = excluded.imported_at, imported_by = excluded.imported_by, counts = excluded.counts,"
+        " supersedes = excluded.supersedes",
         (sender, seq, file_hash, prev_hash, first_change, last_change, created_at, imported_at, imported_by, counts,
          supersedes))
 

@@ -26,8 +26,9 @@ def next_code(conn, origin: str) -> str:
     """The point's next record code: MYHOA-01-0001, -0002, …"""
     highest = 0
     # Longest, then greatest, numbered codes first: the top few hold the maximum without reading all.
-    for (code,) in conn.execute("SELECT code FROM clients WHERE origin = ? AND code GLOB ?"
-                                " ORDER BY length(code) DESC, code DESC LIMIT 50", (origin, f"{origin}-[0-9]*")):
+    # (a range rather than GLOB: codes starting "<origin>-<digit>", spelled alike for both engines)
+    for (code,) in conn.execute("SELECT code FROM clients WHERE origin = ? AND code >= ? AND code < ?"
+                                " ORDER BY length(code) DESC, code DESC LIMIT 50", (origin, f"{origin}-0", f"{origin}-:")):
         match = re.fullmatch(rf"{re.escape(origin)}-(\d+)", code)
         if match:
             highest = max(highest, int(match.group(1)))

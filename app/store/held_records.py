@@ -11,11 +11,13 @@ HELD_COLUMNS = ("id, sender, seq, received_at, resolved_at, table_name, record_i
 def hold(conn, rows: list[tuple]) -> int:
     """Store (sender, seq, table_name, record_id, origin, version, field, reason, params, record,
     received_at) rows; one already held is ignored. Returns the number newly held."""
-    before = conn.total_changes
-    conn.executemany(
-        "INSERT OR IGNORE INTO quarantine (sender, seq, table_name, record_id, origin, version, field, reason,"
-        " params, record, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    return conn.total_changes - before
+    held = 0
+    for row in rows:  # one by one: a cursor's rowcount after executemany differs between engines
+        held += conn.execute(
+            "INSERT INTO quarantine (sender, seq, table_name, record_id, origin, version, field, reason,"
+            " params, record, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            row).rowcount
+    return held
 
 
 def resolve(conn, sender: str, table: str, ids: list[str], at: str) -> int:

@@ -38,6 +38,9 @@ TABLE_LABELS = {
     "sync_alarms": N_("Sync alarms"),
     "trusted_keys": N_("Trusted keys"),
     "users": N_("Users"),
+    # an office register on PostgreSQL (app/store/pg/office.py)
+    "key_slots": N_("Key slots"),
+    "officer_units": N_("Units each officer serves"),
 }
 # What else an audit entry can be about.
 ENTITY_LABELS = {"register": N_("Register"), "user": N_("User")}
@@ -46,6 +49,21 @@ ENTITY_LABELS = {"register": N_("Register"), "user": N_("User")}
 def shown_to_people(table: str) -> bool:
     """Tables of SQLite's own (statistics, the search index's shadow tables) are not listed."""
     return not table.startswith(("sqlite_", "client_search_"))
+
+
+def table_names(conn) -> list[str]:
+    """Every table of the register, by name."""
+    if getattr(conn, "engine", "sqlite") == "postgresql":
+        sql = ("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+               " AND table_type = 'BASE TABLE' ORDER BY 1")
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+    return [name for (name,) in conn.execute(sql)]
+
+
+def table_counts(conn) -> dict[str, int]:
+    """Rows in each table of the register (`tuvan check`)."""
+    return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in table_names(conn)}
 
 
 def table_label(table: str) -> str:

@@ -7,31 +7,27 @@ readable without a key.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from app import __version__
 from app.core.clock import utc_stamp
-from app.core.errors import PathTooLong, PermissionDenied, RegisterDamaged, RegisterExists, WrongPassphrase
-from app.core.hlc import HybridClock
+from app.core.errors import PathTooLong, RegisterDamaged, RegisterExists, WrongPassphrase
 from app.core.ids import uuid7
 from app.core.passphrase import check_new, normalize
 from app.core.recovery_key import RecoveryKey
-from app.core.roles import Permission, Role, allows
-from app.core.unit import RegisterRole, Unit, check_login, check_required
+from app.core.roles import Role
+from app.core.unit import Unit, check_login, check_required
 from app.core.i18n import N_
 from app.store import audit, migrations, settings as register_settings, users
 from app.store.backup import backup_before_upgrade
 from app.store.connection import database, open_keyed
 from app.store.files import cannot_write, fsync_dir
 from app.store.register_folder import RegisterPaths, drop_stale, finish_pending, register_paths
-from app.store.register_lock import Claim, claim_open
+from app.store.register_lock import claim_open
 from app.store.throttle import UnlockThrottle
+from app.store.unlocked import Register, SignedInUser  # noqa: F401  (SignedInUser: the callers' name for it here)
 from app.store.vault import (
     KIND_RECOVERY,
     KIND_USER,
@@ -41,98 +37,6 @@ from app.store.vault import (
     recovery_kdf,
     seal_slot,
 )
-
-@dataclass(frozen=True)
-class SignedInUser:
-    id: str
-    login: str
-    full_name: str
-    role: Role
-
-
-class Register:
-    """An unlocked register: one keyed connection and the signed-in user.
-
-    The connection belongs to the thread that opened it (SQLite's own
-    check); in the GUI that is the one task-runner thread.
-    """
-
-    def __init__(self, paths: RegisterPaths, conn, data_key: bytes, register_id: str, user: SignedInUser,
-                 claim: Claim | None = None):
-        self.paths = paths
-        self.claim = claim  # the "open" claim other programs see (app/store/register_lock.py)
-        self.conn = conn
-        self.data_key = data_key
-        self.register_id = register_id
-        self.user = user
-        self.db = database(conn)
-        self._reader, self._reader_lock = None, threading.Lock()
-        self.origin = conn.execute("SELECT value FROM register_info WHERE key = 'unit_code'").fetchone()[0]
-        last = conn.execute("SELECT max(version) FROM change_log").fetchone()[0] if _has_table(conn, "change_log") else 0
-        self.clock = HybridClock(last or 0)
-
-    # --- identity -----------------------------------------------------------
-    def info(self) -> dict[str, str]:
-        return dict(self.conn.execute("SELECT key, value FROM register_info"))
-
-    def unit(self) -> Unit:
-        info = self.info()
-        return Unit(
-            role=RegisterRole(info["role"]),
-            code=info["unit_code"],
-            name=register_settings.get(self.conn, "unit_name"),
-            office_name=register_settings.get(self.conn, "office_name"),
-        )
-
-    # --- rules --------------------------------------------------------------
-    def require(self, permission: Permission) -> None:
-        if not allows(self.user.role, permission):
-            raise PermissionDenied(role=self.user.role.label)
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One transaction around a multi-row change (savepoint when nested)."""
-        with self.db.atomic():
-            yield
-
-    def audit(self, action: str, entity: str | None = None, entity_id: str | None = None, detail: dict | None = None) -> None:
-        audit.record(self.conn, self.user.id, action, entity, entity_id, detail)
-
-    @contextlib.contextmanager
-    def reader(self) -> Iterator[object]:
-        """A second connection to this register that only reads, for counting in another thread while
-        this one counts too (app/reports/engine.py). Kept open, with its cache of decrypted pages,
-        until the register closes; one thread at a time uses it. Its answers are this connection's:
-        the program's writes run one at a time in the thread that also counts, and no other program
-        opens a register that is open here (register_lock)."""
-        with self._reader_lock:
-            if self._reader is None:
-                self._reader = open_keyed(self.paths.db, self.data_key, any_thread=True)
-                self._reader.execute("PRAGMA query_only = ON")
-            yield self._reader
-
-    def load_slots(self) -> KeySlotFile:
-        return KeySlotFile.load(self.paths.slots)
-
-    def close(self) -> None:
-        with self._reader_lock:
-            if self._reader is not None:
-                self._reader.close()
-                self._reader = None
-        if self.conn is not None:
-            with contextlib.suppress(Exception):
-                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            self.conn.close()
-            self.conn = None
-        if self.claim is not None:
-            self.claim.release()
-            self.claim = None
-
-    def __enter__(self) -> "Register":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 # --- creating ---------------------------------------------------------------
@@ -277,6 +181,10 @@ def _has_table(conn, name: str) -> bool:
 def unlock(root: Path, login: str | None, passphrase: str) -> Register:
     """Open the register with a user's passphrase (login None = the first admin)."""
     paths = register_paths(root)
+    if paths.on_server:
+        from app.store.pg.office import unlock_office
+
+        return unlock_office(root, login, passphrase)
     throttle = UnlockThrottle(paths.throttle)
     throttle.check()
     slots = KeySlotFile.load(paths.slots)

@@ -20,6 +20,7 @@ DB_NAME = "register.db"
 SLOTS_NAME = "keyslots.json"
 THROTTLE_NAME = "unlock-state.json"
 BACKUPS_NAME = "backups"
+SERVER_NAME = "database.json"  # an office register kept on PostgreSQL: where it is (app/store/pg/office.py)
 PENDING_NAME = "register.db.rekey"  # the database copied under a new key, waiting to be renamed (rekey.py)
 
 
@@ -36,6 +37,14 @@ class RegisterPaths:
         return self.root / SLOTS_NAME
 
     @property
+    def server(self) -> Path:
+        return self.root / SERVER_NAME
+
+    @property
+    def on_server(self) -> bool:
+        return self.server.is_file()
+
+    @property
     def throttle(self) -> Path:
         return self.root / THROTTLE_NAME
 
@@ -44,7 +53,7 @@ class RegisterPaths:
         return self.root / BACKUPS_NAME
 
     def exists(self) -> bool:
-        return self.db.is_file() and self.slots.is_file()
+        return (self.db.is_file() and self.slots.is_file()) or self.on_server
 
 
 def register_paths(root: Path) -> RegisterPaths:

@@ -25,8 +25,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.errors import BackupInvalid
-from app.core.i18n import _
+from app.core.errors import BackupInvalid, NotOnThisEngine
+from app.core.i18n import N_, _
 from app.core.passphrase import normalize
 from app.core.progress import Progress
 from app.core.recovery_key import RecoveryKey
@@ -63,6 +63,8 @@ def rekey(register, passphrase: str, progress: Progress | None = None) -> RekeyR
     (a finished backup stays); once the copy is checked it goes through.
     """
     register.require(Permission.MANAGE_USERS)
+    if getattr(register.conn, "engine", "sqlite") == "postgresql":
+        raise NotOnThisEngine(what=N_("giving the register a new key"))
     with alone(register.paths.root):
         return _rekey(register, passphrase, progress)
 

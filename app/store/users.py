@@ -71,7 +71,8 @@ def write_slot(register, user, passphrase: str) -> None:
             admin=user.role is Role.ADMIN,
         )
     )
-    slots.save(register.paths.slots)
+    register.save_slots(slots)
+    register.login_secret_changed(user.login, passphrase)
 
 
 def add_user(register, login: str, full_name: str, role: Role | str, passphrase: str) -> User:
@@ -93,6 +94,7 @@ def add_user(register, login: str, full_name: str, role: Role | str, passphrase:
             (user.id, login, full_name, role.value, now, now),
         )
         register.audit("user.add", "user", user.id, {"login": login, "role": role.value})
+        register.login_added(login, role is Role.ADMIN)
         write_slot(register, user, passphrase)
     return user
 
@@ -139,5 +141,6 @@ def set_role(register, login: str, role: Role | str, active: bool = True) -> Use
             # (A role change keeps the slot; the role itself is read from the register.)
             slots = register.load_slots()
             slots.slots = [s for s in slots.slots if not (s.kind == KIND_USER and s.user_id == user.id)]
-            slots.save(register.paths.slots)
+            register.save_slots(slots)
+            register.login_removed(user.login)
     return find_user(register.conn, login)

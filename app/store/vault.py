@@ -253,8 +253,13 @@ class KeySlotFile:
 
     @classmethod
     def load(cls, path: Path) -> "KeySlotFile":
+        return cls.from_bytes(Path(path).read_bytes(), str(path))
+
+    @classmethod
+    def from_bytes(cls, data: bytes, where: str) -> "KeySlotFile":
+        """The slots in `data` (a key-slot file's bytes, read from `where`)."""
         try:
-            raw = json.loads(Path(path).read_bytes())
+            raw = json.loads(data)
             if raw.get("format") != FORMAT:
                 raise ValueError(f"key-slot format {raw.get('format')!r}")
             if not isinstance(raw["register_id"], str) or not isinstance(raw["slots"], list):
@@ -264,7 +269,7 @@ class KeySlotFile:
         except FileNotFoundError:
             raise
         except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise RegisterDamaged(path=str(path), detail=f"key slots: {error}") from error
+            raise RegisterDamaged(path=where, detail=f"key slots: {error}") from error
 
     def to_bytes(self) -> bytes:
         body = {

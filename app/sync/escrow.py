@@ -77,7 +77,7 @@ def allow(register) -> list[identity.Identity]:
     with register.transaction():  # the slot file is written inside: a failed write rolls the audit back
         register.audit("escrow.allow", "register", register.register_id,
                        {"offices": [office.unit_code for office in districts]})
-        slots.save(register.paths.slots)
+        register.save_slots(slots)
     return districts
 
 
@@ -87,7 +87,7 @@ def withdraw(register) -> None:
     slots.set_escrow_slots([])
     with register.transaction():
         register.audit("escrow.withdraw", "register", register.register_id)
-        slots.save(register.paths.slots)
+        register.save_slots(slots)
 
 
 def rescue(register, slot_file: Path, new_passphrase: str, out: Path | None = None,

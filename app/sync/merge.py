@@ -293,6 +293,8 @@ def plan_import(register, data: bytes | Path, file: str, progress: Progress | Pa
         raise _reject(file, N_("its contents were changed or damaged after it was signed"))
     if register.unit().code == sender.unit_code:
         raise _reject(file, N_("it was made by this register itself"))
+    if hasattr(register, "require_unit"):   # an office on a server: only officers serving the sender
+        register.require_unit(sender.unit_code)
     key = _payload_key(conn, header, file)
     plan = ImportPlan(file, header, sender, box.file_hash, _status(conn, sender.unit_code, header["seq"], box.file_hash),
                       key_change=key_change, box=box, payload_key=key)
@@ -348,16 +350,36 @@ def apply_import(register, plan: ImportPlan, *, accept_fork: bool = False,
                                    "restored backup or a copied key?). The alarm is on the Sync screen; "
                                    "acknowledge it to import anyway").format(seq=plan.seq, point=plan.sender_code))
     max_version = _apply(register, plan, progress)
+    if max_version is None:   # another officer imported it since this one's dry run
+        return ImportResult(plan, False, "already_imported")
     register.clock.observe(max_version)
     return ImportResult(plan, True, "imported")
 
 
-def _apply(register, plan: ImportPlan, progress: Progress | Part | None) -> int:
-    """Write the bundle in one transaction; the highest version written."""
+def _status_now(register, plan: ImportPlan) -> str:
+    """The bundle's status as its transaction starts. On a server two officers may import at once:
+    bundles of one point are applied one after the other (a lock held to the transaction's end),
+    and the second to apply a bundle finds it imported."""
+    conn = register.conn
+    if getattr(conn, "engine", "sqlite") != "postgresql":
+        return plan.status
+    conn.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (f"tuvan import {plan.sender_code}",))
+    return _status(conn, plan.sender_code, plan.seq, plan.file_hash)
+
+
+def _apply(register, plan: ImportPlan, progress: Progress | Part | None) -> int | None:
+    """Write the bundle in one transaction; the highest version written (None: it was imported
+    meanwhile)."""
     conn = register.conn
     if progress is not None:
         progress.expect(records_in(plan) * (1 if record_pass.scanned(conn, plan.file_hash) else 2))
     with register.transaction(), interrupting(conn, progress):
+        now = _status_now(register, plan)
+        if now == "already_imported":
+            return None
+        if now != plan.status:
+            raise _reject(plan.file, N_("another officer imported a different bundle with its number meanwhile: "
+                                        "check it again (dry run) before importing"))
         if plan.key_change:
             identity.follow_key_change(register, plan.key_change)
         if not record_pass.scanned(conn, plan.file_hash):   # another file was checked since its dry run

@@ -6,6 +6,7 @@ Prints a table and writes tests/bench/results/bench-<date>.json.
     .venv/bin/python tests/bench/run.py office-form [N]    the office form of N imported busy points (cached)
     .venv/bin/python tests/bench/run.py indicators         the busy point's indicators, probe, PDF only
     .venv/bin/python tests/bench/run.py province [N]       the province reference (300 points; long the first time)
+    .venv/bin/python tests/bench/run.py province-pg [N]    the same on PostgreSQL beside SQLCipher (make pg-binaries)
 """
 
 from __future__ import annotations
@@ -419,6 +420,15 @@ def main() -> int:
         print(json.dumps(found["province"], indent=1))
         shutil.rmtree(work, ignore_errors=True)
         return _write(found, f"-province-{points}")
+    if sys.argv[1:2] == ["province-pg"]:
+        from tests.bench import province, province_pg
+
+        points = int(sys.argv[2]) if len(sys.argv) > 2 else province.PROVINCE["points"]
+        found = {"date": date.today().isoformat(), "machine": _machine(), "python": platform.python_version(),
+                 "province_pg": province_pg.measure(points, work, reference.CACHE)}
+        print(province_pg.table(found["province_pg"]))
+        shutil.rmtree(work, ignore_errors=True)
+        return _write(found, f"-province-pg-{points}")
     if sys.argv[1:2] == ["indicators"]:
         busy = reference.copy_of("busy-point", 8, reference.busy_point, work)
         indicators, pdf, checked = measure_busy_point(busy)

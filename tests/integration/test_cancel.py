@@ -17,7 +17,7 @@ from app.demo import writer as demo
 from app.store import backup
 from app.store.register import create_register
 from app.sync import export, identity, merge
-from tests.conftest import PASSPHRASE, PERSON
+from tests.conftest import PASSPHRASE, PERSON, create_office_register
 
 
 class StopAfter(Progress):
@@ -51,8 +51,8 @@ def _enrolled(point, office):
 
 
 @pytest.fixture
-def pair(tmp_path):
-    office = _register(tmp_path, "district", "LX-CA")
+def pair(tmp_path, office_engine):
+    office = create_office_register(tmp_path / "LX-CA", "LX-CA", "Đơn vị LX-CA", office_engine, full_name=PERSON)
     point = _register(tmp_path, "point", "MYHOA-01", clients=40)
     _enrolled(point, office)
     yield office, point

@@ -10,7 +10,7 @@ from app.store import clients, rekey
 from app.store.register import create_register, unlock
 from app.store.register_folder import SLOTS_NAME
 from app.sync import escrow, identity
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, create_office_register
 
 TEMPORARY = "mật khẩu tạm do huyện đặt"
 
@@ -27,9 +27,10 @@ def _pin(a, b):
 
 
 @pytest.fixture
-def offices(tmp_path):
+def offices(tmp_path, office_engine):
     point = _register(tmp_path / "point", "point", "MYHOA-01", "Điểm tư vấn xã Mỹ Hòa")
-    district = _register(tmp_path / "district", "district", "LX-CA", "Công an Long Xuyên")
+    district = create_office_register(tmp_path / "district", "LX-CA", "Công an Long Xuyên", office_engine,
+                                      full_name="Quản Trị")
     _pin(point, district)
     _pin(district, point)
     clients.create(point, {"full_name": "Nguyễn Văn Đức", "sex": "male", "birth_year": 1990,

@@ -22,7 +22,7 @@ from app.store import clients, contacts
 from app.store.register import create_register
 from app.store.records import SYNCED_TABLES
 from app.sync import chain, export, identity, merge, quarantine, receipts, relay
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, create_office_register
 
 
 def _register(tmp_path, role, code, name):
@@ -60,10 +60,11 @@ def _origins(register):
 
 
 @pytest.fixture
-def offices(tmp_path):
-    """Two points enrolled under the district LX-CA; the province office AG-CA above it."""
-    district = _register(tmp_path, "district", "LX-CA", "Công an thành phố Long Xuyên")
-    province = _register(tmp_path, "district", "AG-CA", "Công an tỉnh An Giang")
+def offices(tmp_path, office_engine):
+    """Two points enrolled under the district LX-CA; the province office AG-CA above it (both on
+    the engine of the run: register files, or the PostgreSQL server)."""
+    district = create_office_register(tmp_path / "LX-CA", "LX-CA", "Công an thành phố Long Xuyên", office_engine)
+    province = create_office_register(tmp_path / "AG-CA", "AG-CA", "Công an tỉnh An Giang", office_engine)
     points = []
     for code, name, seed in (("MYHOA-01", "Điểm tư vấn xã Mỹ Hòa", 11),
                              ("PHUTHANH-01", "Điểm tư vấn xã Phú Thạnh", 12)):

@@ -12,7 +12,6 @@ import pytest
 
 from app.core.clock import today
 from app.core.i18n import set_language
-from app.core.unit import make_unit
 from app.reports import closing
 from app.reports.form_exports import to_csv, to_json, to_xlsx
 from app.reports.form_file import default_form, parse_form
@@ -21,8 +20,7 @@ from app.reports.monthly import monthly_report
 from app.reports.period import Month
 from app.store import clients, contacts, outreach, referrals
 from app.store import settings as register_settings
-from app.store.register import create_register
-from tests.conftest import PASSPHRASE, PERSON, assert_owner_only, poppler, run_cli
+from tests.conftest import PASSPHRASE, PERSON, assert_owner_only, create_office_register, poppler, run_cli
 
 OCT, NOV = Month(2026, 10), Month(2026, 11)
 NATION, MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"
@@ -98,10 +96,10 @@ def _as_points(register, points: list[str]) -> None:
 
 
 @pytest.fixture
-def district(tmp_path):
-    unit = make_unit("district", "LX-CA", "Công an phường Long Xuyên", "Công an tỉnh An Giang")
-    register, _ = create_register(tmp_path / "district", unit=unit, admin_login="admin", admin_full_name=PERSON,
-                                  passphrase=PASSPHRASE)
+def district(tmp_path, office_engine):
+    register = create_office_register(tmp_path / "district", "LX-CA", "Công an phường Long Xuyên", office_engine,
+                                      full_name=PERSON)
+    register_settings.put(register.conn, "office_name", "Công an tỉnh An Giang", register.user.id)
     fill_october(register)
     yield register
     register.close()

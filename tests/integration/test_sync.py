@@ -14,7 +14,7 @@ from app.store.register import create_register
 from app.store.records import SYNCED_TABLES
 from app.sync import chain, container, export, identity, merge, quarantine, receipts
 from app.sync.container import BundleRejected
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, create_office_register
 
 
 def _register(tmp_path, role, code, name):
@@ -32,8 +32,8 @@ def _enroll(point, district):
 
 
 @pytest.fixture
-def sites(tmp_path):
-    district = _register(tmp_path, "district", "LX-CA", "Công an thành phố Long Xuyên")
+def sites(tmp_path, office_engine):
+    district = create_office_register(tmp_path / "LX-CA", "LX-CA", "Công an thành phố Long Xuyên", office_engine)
     points = []
     for code, name, seed in (("MYHOA-01", "Điểm tư vấn xã Mỹ Hòa", 1), ("PHUTHANH-01", "Điểm tư vấn xã Phú Thạnh", 2)):
         point = _register(tmp_path, "point", code, name)
@@ -323,6 +323,6 @@ def test_a_large_export_is_split_into_chained_parts_that_each_fit(sites, monkeyp
         assert header["payload"]["length"] < 3 * 4_000      # cut near the estimate (checked every 64 records)
         assert merge.import_bundle(district, bundle.path.read_bytes(), bundle.path.name).applied
     assert _counts(district, point.origin) == _counts(point)
-    assert district.conn.execute("SELECT notes FROM contacts WHERE notes = 'sửa lại'").fetchone()
+    assert district.conn.execute("SELECT notes FROM contacts WHERE notes = ?", ("sửa lại",)).fetchone()  # sealed on a server: by parameter
     found = chain.chain_of(district.conn, point.origin)
     assert found.missing_bundles == [] and found.open_alarms == [] and found.contiguous_upto == made[-1].last_change

@@ -8,11 +8,12 @@ DEMO = {"TUVAN_PASSPHRASE": "demo-tuvan-2026"}
 DISTRICT = {"TUVAN_PASSPHRASE": PASSPHRASE}
 
 
-def test_point_to_district_by_command_line(tmp_path):
+def test_point_to_district_by_command_line(tmp_path, office_engine):
     point, district = str(tmp_path / "point"), str(tmp_path / "district")
     assert run_cli("demo", "--register", point, "--clients", "20", "--months", "2").returncode == 0
+    server = ["--database", office_engine.dsn(dbname="sync_cli")] if office_engine else []
     made = run_cli("init", "--register", district, "--role", "district", "--code", "LX-CA",
-                   "--name", "Công an thành phố Long Xuyên", env={"TUVAN_NEW_PASSPHRASE": PASSPHRASE})
+                   "--name", "Công an thành phố Long Xuyên", *server, env={"TUVAN_NEW_PASSPHRASE": PASSPHRASE})
     assert made.returncode == 0, made.stderr
     # Exchange key files; each side checks the fingerprint read aloud by the other.
     keys = {}

@@ -1,0 +1,56 @@
+"""The program's window over an office register kept on PostgreSQL (issue 17): the officer signs in
+as on any register, every screen opens in Vietnamese with the imported points' records, the
+form counts them, and what the server does itself (backups) is said, not attempted."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QPushButton
+
+from app.core.i18n import set_language
+from app.demo import writer as demo
+from app.sync import export, merge
+from tests.conftest import create_office_register
+from tests.gui.conftest import unlock_as
+from tests.gui.screen_text import texts_of
+from tests.gui.test_vietnamese_screens import _visit_every_screen
+from tests.integration.test_sync import _enroll, _register
+
+
+@pytest.fixture
+def office_folder(tmp_path, pg_cluster):
+    office = create_office_register(tmp_path / "office", "AG-CA", "Công an tỉnh An Giang", pg_cluster)
+    point = _register(tmp_path, "point", "MYHOA-01", "Điểm tư vấn xã Mỹ Hòa")
+    demo.fill(point, clients=20, months=3, seed=21)
+    _enroll(point, office)
+    for bundle in export.export_bundles(point, tmp_path / "usb"):
+        assert merge.import_bundle(office, bundle.path.read_bytes(), bundle.path.name).applied
+    names = [n for (n,) in point.conn.execute("SELECT full_name FROM clients WHERE full_name != '' LIMIT 5")]
+    point.close()
+    root = office.paths.root
+    office.close()
+    set_language("vi")
+    return root, names
+
+
+def test_an_officer_works_on_the_server_register_in_the_window(qtbot, make_controller, office_folder,
+                                                              _no_modal_boxes):
+    root, names = office_folder
+    controller = make_controller(root, "admin")
+    main = unlock_as(qtbot, controller)
+    assert main.session._register.engine == "postgresql"  # the window works on the server register
+    assert _visit_every_screen(qtbot, main) == {}
+    read = texts_of(main)
+    assert any("MYHOA-01" in text or "Mỹ Hòa" in text for text in read)  # the point is on the Sync screen
+    # The client list shows the names the server holds only sealed.
+    main.show_screen("clients")
+    screen = main.screens["clients"]
+    qtbot.waitUntil(lambda: any(name in " ".join(texts_of(screen)) for name in names), timeout=20000)
+    # Backing up is the server's: the Settings button says so and writes nothing.
+    main.show_screen("settings")
+    settings = main.screens["settings"]
+    button = next(b for b in settings.findChildren(QPushButton) if b.objectName() == "backup_now")
+    button.click()
+    qtbot.waitUntil(lambda: any("máy chủ PostgreSQL" in str(args) for _kind, args in _no_modal_boxes)
+                    or any("máy chủ PostgreSQL" in text for text in texts_of(settings)), timeout=20000)
+    assert not (root / "backups").exists() or not any((root / "backups").iterdir())
