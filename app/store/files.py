@@ -78,6 +78,14 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
         handle.write(data)
 
 
+def put_in_place(staging: Path, root: Path) -> None:
+    """Rename a folder made beside `root` (a new register) to `root`, which is absent or empty."""
+    if root.exists():
+        root.rmdir()
+    os.replace(staging, root)
+    fsync_dir(root.parent)
+
+
 def fsync_dir(directory: Path) -> None:
     """Make a rename durable (no-op where directories cannot be opened, e.g. Windows)."""
     try:

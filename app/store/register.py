@@ -23,7 +23,7 @@ from app.core.i18n import N_
 from app.store import audit, migrations, settings as register_settings, users
 from app.store.backup import backup_before_upgrade
 from app.store.connection import database, open_keyed
-from app.store.files import cannot_write, fsync_dir
+from app.store.files import cannot_write, put_in_place
 from app.store.register_folder import RegisterPaths, drop_stale, finish_pending, register_paths
 from app.store.register_lock import claim_open
 from app.store.throttle import UnlockThrottle
@@ -121,10 +121,7 @@ def create_register(
         )
         slots.save(staged.slots)
         staged.backups.mkdir(mode=0o700)
-        if root.exists():
-            root.rmdir()
-        os.replace(staging, root)
-        fsync_dir(root.parent)
+        put_in_place(staging, root)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

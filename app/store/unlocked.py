@@ -110,11 +110,14 @@ class Register:
     def login_removed(self, login: str) -> None:
         pass
 
-    def close(self) -> None:
+    def _close_reader(self) -> None:
         with self._reader_lock:
             if self._reader is not None:
                 self._reader.close()
                 self._reader = None
+
+    def close(self) -> None:
+        self._close_reader()
         if self.conn is not None:
             with contextlib.suppress(Exception):
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -44,9 +44,9 @@ def _cluster():
     return module.Cluster(Path(tempfile.mkdtemp(prefix="tuvan-bench-pg-")), found).create().start()
 
 
-def _office_on(server, source_folder: Path, work: Path):
+def office_on_server(server, source_folder: Path, work: Path, dbname: str = "province"):
     source = unlock(source_folder, "admin", province.PASSPHRASE)
-    office, _ = create_office(work / "office-pg", server.dsn(dbname="province"),
+    office, _ = create_office(work / "office-pg", server.dsn(dbname=dbname),
                               unit=make_unit("district", "AG-CA", "Công an tỉnh An Giang"), admin_login="admin",
                               admin_full_name="Đo Hiệu Năng", passphrase=province.PASSPHRASE, kdf=calibrate(0))
     with office.transaction():
@@ -61,7 +61,7 @@ def _office_on(server, source_folder: Path, work: Path):
     return office
 
 
-def _import(office, folder: Path) -> tuple[int, float]:
+def import_bundles(office, folder: Path) -> tuple[int, float]:
     records, started = 0, time.perf_counter()
     for path in sorted((folder / "bundles").glob("*.tvb")):
         plan = merge.plan_import(office, path, path.name)
@@ -95,8 +95,8 @@ def measure(points: int, work: Path, cache: Path) -> dict:
     sqlcipher.close()
     server = _cluster()
     try:
-        office = _office_on(server, folder / "office", work)
-        records, seconds = _import(office, folder)
+        office = office_on_server(server, folder / "office", work)
+        records, seconds = import_bundles(office, folder)
         form_s, columns = _form_times(office)
         same = compute_district(office.conn, default_form(), province.MONTH).by_point
         found["postgresql"] = {"records": records, "import_s": seconds, "import_per_s": records / seconds,

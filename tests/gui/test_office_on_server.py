@@ -54,3 +54,42 @@ def test_an_officer_works_on_the_server_register_in_the_window(qtbot, make_contr
     qtbot.waitUntil(lambda: any("máy chủ PostgreSQL" in str(args) for _kind, args in _no_modal_boxes)
                     or any("máy chủ PostgreSQL" in text for text in texts_of(settings)), timeout=20000)
     assert not (root / "backups").exists() or not any((root / "backups").iterdir())
+
+
+def test_the_administrator_ticks_the_points_an_officer_serves(qtbot, make_controller, office_folder, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui.settings.users_panel import UnitsDialog
+    from app.store import users
+    from app.store.pg.office import unlock_office
+    from tests.conftest import PASSPHRASE
+
+    root, _names = office_folder
+    office = unlock_office(root, None, PASSPHRASE)
+    users.add_user(office, "lan", "Trần Thị Lan", "counsellor", "lúa chín vàng đồng xa")
+    office.close()
+    main = unlock_as(qtbot, make_controller(root, "admin"))
+    main.show_screen("settings")
+    settings = main.screens["settings"]
+    panel = next(p for p in settings.findChildren(QPushButton) if p.objectName() == "units_served").parent()
+    button = next(b for b in panel.findChildren(QPushButton) if b.objectName() == "units_served")
+    assert not button.isHidden()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10000)
+    row = next(i for i, user in enumerate(panel.model.rows) if user.login == "lan")
+    panel.table.selectRow(row)
+    button.click()
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, UnitsDialog))
+    qtbot.waitUntil(lambda: dialog.units.count() == 1, timeout=10000)
+    item = dialog.units.item(0)
+    assert item.text().startswith("MYHOA-01") and "Mỹ Hòa" in item.text()
+    assert item.checkState() == Qt.CheckState.Unchecked and not dialog.every.isChecked()
+    item.setCheckState(Qt.CheckState.Checked)
+    dialog.grab().save(str(tmp_path / "units.png"))
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+        dialog.box.button(dialog.box.StandardButton.Ok).click()
+    office = unlock_office(root, None, PASSPHRASE)
+    try:
+        assert office.units_of("lan") == ["AG-CA", "MYHOA-01"]
+    finally:
+        office.close()

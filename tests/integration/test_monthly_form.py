@@ -159,11 +159,14 @@ def test_a_form_with_a_wrong_cell_is_refused_naming_the_row(cell, reason):
     assert "7b" in info.value.message and reason in info.value.message
 
 
-def test_the_district_form_counts_each_point_as_its_own_form_would(register):
+def test_the_district_form_counts_each_point_as_its_own_form_would(tmp_path, office_engine):
     """Each point's column, counted from its share of one read, equals that point's form read on its
-    own, month after month, for every row (demo data of every kind, spread over three origins)."""
+    own, month after month, for every row (demo data of every kind, spread over three origins), in
+    an office's register on either engine."""
     from app.demo import writer as demo
+    from tests.conftest import create_office_register
 
+    register = create_office_register(tmp_path / "office", "MYHOA-01", "Văn phòng", office_engine)
     demo.fill(register, clients=60, months=4, seed=11)
     for table in ("clients", "contacts", "contact_participants", "referrals", "rehab_registrations",
                   "methadone_episodes", "groups", "group_members", "group_meetings", "meeting_attendance", "outreach"):
@@ -180,3 +183,4 @@ def test_the_district_form_counts_each_point_as_its_own_form_would(register):
         for origin, values in result.by_point.items():
             assert values == compute(register.conn, form, month, origin).values, (month, origin)
         assert any(v for row in result.values.values() for v in row.values()), "the month is not empty"
+    register.close()

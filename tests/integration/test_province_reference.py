@@ -3,7 +3,8 @@
 Four points at a tenth of the province's size per point go through real bundles into one office;
 the office's column for each point equals the form the point printed itself, counts add up to the
 total (people need not: one person may be served by two points), and importing the same bundles
-again adds nothing. No timing here: `tests/bench/run.py province` measures the full size.
+again adds nothing, on a register file and on PostgreSQL. No timing here: `tests/bench/run.py
+province` and `province-pg` measure the full size.
 """
 
 from __future__ import annotations
@@ -19,9 +20,15 @@ from tests.bench import province
 SIZES = {"clients": 15, "contacts": 300, "referrals": 20, "years": 2, "outreach": 12}
 
 
-def test_the_province_reference_counts_every_point_as_the_point_itself(tmp_path):
+def test_the_province_reference_counts_every_point_as_the_point_itself(tmp_path, office_engine):
     folder = province.build(tmp_path / "cache", 4, SIZES, log=lambda _line: None)
-    office, records, _seconds = province.import_all(folder, tmp_path / "work")
+    if office_engine is None:
+        office, records, _seconds = province.import_all(folder, tmp_path / "work")
+    else:  # the same keys and pins in an office on the server (as tests/bench/run.py province-pg)
+        from tests.bench import province_pg
+
+        office = province_pg.office_on_server(office_engine, folder / "office", tmp_path / "work", "reference")
+        records, _seconds = province_pg.import_bundles(office, folder)
     try:
         assert records >= 4 * (15 + 300 + 20)
         forms = json.loads((folder / "forms.json").read_text(encoding="utf-8"))

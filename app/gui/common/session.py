@@ -25,6 +25,7 @@ class SessionInfo:
     root: Path
     settings: dict[str, Any]
     lookups: Lookups
+    on_server: bool = False   # an office register on PostgreSQL (app/store/pg/office.py)
 
 
 def describe(register: Register) -> SessionInfo:
@@ -36,6 +37,7 @@ def describe(register: Register) -> SessionInfo:
         root=register.paths.root,
         settings=register_settings.get_all(register.conn),
         lookups=load_lookups(register),
+        on_server=getattr(register, "engine", "sqlite") == "postgresql",
     )
 
 

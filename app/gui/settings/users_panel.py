@@ -1,4 +1,5 @@
-"""Users of the register (administrators only): add, reset passphrase, change role."""
+"""Users of the register (administrators only): add, reset passphrase, change role, and on an office
+register kept on a server the units each officer serves."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -173,6 +177,73 @@ class RoleDialog(QDialog):
                          lambda _user: self.accept(), lambda e: set_error(self.error, message_for(e)))
 
 
+EVERY_UNIT = "*"
+
+
+def _units_choice(register, login: str) -> tuple[list[tuple[str, str]], set[str]]:
+    """(code, name) of the points that send bundles here, and the units `login` serves now."""
+    from app.sync import identity
+
+    known = {k.unit_code: k.unit_name for k in identity.trusted_list(register.conn) if k.role == "point"}
+    served = set(register.units_of(login))
+    for code in served - known.keys() - {EVERY_UNIT, register.origin}:
+        known[code] = ""
+    return sorted(known.items()), served
+
+
+class UnitsDialog(QDialog):
+    """The points an officer serves: what they see and may import (row-level security on the server)."""
+
+    def __init__(self, session: Session, user: User, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.user = user
+        self.setWindowTitle(_("Units served by {login}").format(login=user.login))
+        self.every = QCheckBox(_("&Every unit (now and later)"))
+        self.every.setObjectName("every_unit")
+        self.units = QListWidget()
+        self.units.setObjectName("served_units")
+        self.units.setMinimumWidth(420)
+        self.every.toggled.connect(lambda on: self.units.setEnabled(not on))
+        self.error = error_label()
+        self.box = _buttons(self, _("Save"))
+        self.box.accepted.connect(self.submit)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(_("{name} sees and imports the records of the units ticked here only.").format(
+            name=user.full_name)))
+        layout.addWidget(self.every)
+        layout.addWidget(self.units, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.box)
+        login = user.login
+        session.run(lambda reg: _units_choice(reg, login), self._show, lambda e: set_error(self.error, message_for(e)))
+
+    def _show(self, choice) -> None:
+        known, served = choice
+        for code, name in known:
+            item = QListWidgetItem(f"{code}  {name}".strip())
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if code in served else Qt.CheckState.Unchecked)
+            self.units.addItem(item)
+        self.every.setChecked(EVERY_UNIT in served)
+
+    def chosen(self) -> list[str]:
+        if self.every.isChecked():
+            return [EVERY_UNIT]
+        return [self.units.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.units.count())
+                if self.units.item(i).checkState() == Qt.CheckState.Checked]
+
+    def submit(self) -> None:
+        login, units = self.user.login, self.chosen()
+        self.box.setEnabled(False)
+        self.session.run(lambda reg: reg.assign_units(login, units), lambda _none: self.accept(), self._failed)
+
+    def _failed(self, error: BaseException) -> None:
+        self.box.setEnabled(True)
+        set_error(self.error, message_for(error))
+
+
 class UsersPanel(QWidget):
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -189,8 +260,12 @@ class UsersPanel(QWidget):
         self.add.setObjectName("add_user")
         self.reset = QPushButton(_("&New passphrase…"))
         self.role = QPushButton(_("&Role…"))
+        self.units = QPushButton(_("&Units served…"))
+        self.units.setObjectName("units_served")
+        self.units.setToolTip(_("The points this officer sees and imports (an office register on a server)"))
+        self.units.setVisible(session.info.on_server)
         buttons = QHBoxLayout()
-        for button in (self.add, self.reset, self.role):
+        for button in (self.add, self.reset, self.role, self.units):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -199,6 +274,7 @@ class UsersPanel(QWidget):
         self.add.clicked.connect(lambda: self._open(AddUserDialog(self.session, self)))
         self.reset.clicked.connect(self._reset)
         self.role.clicked.connect(self._role)
+        self.units.clicked.connect(self._units)
         session.changed.connect(lambda change: self.refresh() if "users" in change else None)
         self.refresh()
 
@@ -222,3 +298,8 @@ class UsersPanel(QWidget):
         user = self._selected()
         if user:
             self._open(RoleDialog(self.session, user, self))
+
+    def _units(self) -> None:
+        user = self._selected()
+        if user:
+            self._open(UnitsDialog(self.session, user, self))

@@ -104,6 +104,19 @@ class PgCursor:
         self._cursor.close()
 
 
+class _Rows(list):
+    """Rows already read, with a cursor's reading methods."""
+
+    description = None
+    rowcount = -1
+
+    def fetchone(self):
+        return self[0] if self else None
+
+    def fetchall(self):
+        return list(self)
+
+
 def _mapped(error: Exception) -> Exception:
     """The SQLCipher connection's exception for a psycopg one, its message in SQLite's words where
     a caller reads it (record_checks.schema_refusal names the field from it)."""
@@ -133,6 +146,7 @@ class PgConnection:
         self.raw = raw
         self.sealer = sealer
         self._watch: threading.Event | None = None
+        self._columns: dict[str, list[tuple]] = {}
 
     def set_progress_handler(self, handler, every: int) -> None:
         """SQLite's cancel hook, done the server's way: while `handler` is set, a watcher asks it
@@ -168,6 +182,13 @@ class PgConnection:
 
     def execute(self, sql: str, params=None) -> PgCursor:
         statement = translate(sql)
+        if statement.columns_of is not None:   # PRAGMA table_info: asked per batch by the merge; tables do not change
+            if statement.columns_of not in self._columns:
+                self._columns[statement.columns_of] = self._run(statement, params).fetchall()
+            return _Rows(self._columns[statement.columns_of])
+        return self._run(statement, params)
+
+    def _run(self, statement, params) -> PgCursor:
         psycopg = _psycopg()
         try:
             cursor = self.raw.execute(statement.sql, self._params(statement, params), prepare=False)

@@ -37,6 +37,7 @@ class Statement:
     named: bool                   # parameters by name (a dict) rather than by position
     sealed: tuple[tuple[int, str], ...]         # (position, how) of parameters that are personal values
     sealed_names: tuple[tuple[str, str], ...] = ()  # how: "seal", "words" (search index), "match"
+    columns_of: str | None = None                  # PRAGMA table_info(<table>): the table
 
 
 def _pieces(sql: str) -> list[tuple[bool, str]]:
@@ -63,7 +64,7 @@ def translate(sql: str) -> Statement:
         return Statement(
             "SELECT ordinal_position - 1, column_name, data_type, (is_nullable = 'NO')::int, column_default, 0"
             f" FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{info.group(1)}'"
-            " ORDER BY ordinal_position", False, ())
+            " ORDER BY ordinal_position", False, (), columns_of=info.group(1))
     insert = _INSERT.match(sql)
     ignore = bool(re.match(r"^\s*INSERT\s+OR\s+IGNORE\b", sql, re.IGNORECASE))
     replace = insert.group(2).lower() if insert and insert.group(1) and not ignore else None
@@ -90,17 +91,21 @@ def translate(sql: str) -> Statement:
         text = re.sub(r"\)\s*WITHOUT\s+ROWID", ")", text, flags=re.IGNORECASE)
         text = re.sub(r"\s(?:NOT\s+INDEXED|INDEXED\s+BY\s+\w+)\b", "", text, flags=re.IGNORECASE)  # SQLite's planner hints
         text = re.sub(r"\bCROSS\s+JOIN\b(?=\s+\w+(?:\s+(?:AS\s+)?\w+)?\s+ON\b)", "JOIN", text, flags=re.IGNORECASE)
-        # full-text matching: the blind index's tokens (personal.Sealer.match), every one present
-        text = re.sub(r"\bclient_search\s+MATCH\s*(?=\?)", lambda m: f"{_search_alias(sql)}.terms LIKE ALL ", text)
+        # full-text matching: the blind index's tokens (personal.Sealer.match), every one present,
+        # looked up in the text-search index over them (app/store/pg/schema.py)
+        text = re.sub(r"\bclient_search\s+MATCH\s*(?=\?)",
+                      lambda m: f"to_tsvector('simple', {_search_alias(sql)}.terms) @@ ", text)
         pieces = []
         last = 0
         for mark in re.finditer(r"\?|(?<![:\w]):[A-Za-z_]\w*", text):
             before = text[last:mark.start()]
+            # `id IS NOT ?`: SQLite's null-safe comparison with a value, as with a literal below
+            before = _IS_TEXT.sub(lambda m: "IS DISTINCT FROM " if m.group(1) else "IS NOT DISTINCT FROM ", before)
             pieces.append(before)
             if not insert:   # WHERE full_name = ?, SET phone = ?: a personal column compared or set
                 seen = "".join(out) + "".join(pieces)
                 how = None
-                if seen.endswith(".terms LIKE ALL "):
+                if seen.endswith(".terms) @@ "):
                     how = "match"
                 else:
                     found = _COMPARED.search(seen)
@@ -112,7 +117,7 @@ def translate(sql: str) -> Statement:
                     else:
                         sealed_names.append((mark.group(0)[1:], how))
             if mark.group(0) == "?":
-                pieces.append("(%s)" if "".join(pieces).endswith(".terms LIKE ALL ") else "%s")
+                pieces.append("to_tsquery('simple', %s)" if "".join(pieces).endswith(".terms) @@ ") else "%s")
                 position += 1
             else:
                 named = True

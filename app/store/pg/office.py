@@ -37,7 +37,7 @@ from app.core.recovery_key import RecoveryKey
 from app.core.roles import Role
 from app.core.unit import RegisterRole, Unit, check_login, check_required
 from app.store import audit, migrations, settings as register_settings
-from app.store.files import fsync_dir, write_atomic
+from app.store.files import put_in_place, write_atomic
 from app.store.pg import schema
 from app.store.pg.connection import PgConnection, _psycopg, connect
 from app.store.pg.personal import Sealer
@@ -192,10 +192,7 @@ class PgRegister(Register):
             raise NotYourUnit(unit=unit, login=self.user.login)
 
     def close(self) -> None:
-        with self._reader_lock:
-            if self._reader is not None:
-                self._reader.close()
-                self._reader = None
+        self._close_reader()
         if self.conn is not None:
             self.conn.close()
             self.conn = None
@@ -306,10 +303,7 @@ def create_office(root: Path, conninfo: str, *, unit: Unit, admin_login: str, ad
     staging.mkdir(mode=0o700)
     try:
         write_atomic(RegisterPaths(staging).server, json.dumps(location, indent=1, sort_keys=True).encode() + b"\n")
-        if root.exists():
-            root.rmdir()
-        os.replace(staging, root)
-        fsync_dir(root.parent)
+        put_in_place(staging, root)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

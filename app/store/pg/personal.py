@@ -41,6 +41,7 @@ PERSONAL: dict[str, frozenset[str]] = {
 MARK = "\x1etv1:"   # a control character no one types starts every sealed value
 MARK_BYTES = MARK.encode()
 _INFO = b"tuvan office personal columns v1"
+_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
 
 
 class Sealer:
@@ -52,19 +53,22 @@ class Sealer:
         self._words = key[64:]
 
     def _token(self, word: str) -> str:
-        return hmac.new(self._words, word.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
+        # 80 bits of HMAC as 20 letters a-p: one plain word to PostgreSQL's text search parser
+        digest = hmac.new(self._words, word.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
+        return digest.translate(_LETTERS)
 
     def words(self, terms: str) -> str:
-        """The search words (' nguyen van duc') as keyed tokens, one per word: whole-word equality
-        works on the server (terms LIKE '% token %'), the words do not show."""
+        """The search words (' nguyen van duc') as keyed tokens, one per word: whole-word search
+        works on the server (a text-search index over the tokens), the words do not show."""
         if not isinstance(terms, str) or not terms.strip():
             return terms
         return " " + " ".join(self._token(w) for w in terms.split()) + " "
 
-    def match(self, expression: str) -> list[str]:
-        """LIKE patterns for a full-text expression ('"nguyen" AND "van"*'): every word, whole (a
-        prefix cannot be looked up by its token: on the server, search finds whole words)."""
-        return [f"% {self._token(w)} %" for w in re.findall(r'"([^"]*)"', expression or "")] or ["%"]
+    def match(self, expression: str) -> str:
+        """A text-search query for a full-text expression ('"nguyen" AND "van"*'): every word, whole
+        (a prefix cannot be looked up by its token: on the server, search finds whole words)."""
+        tokens = [self._token(w) for w in re.findall(r'"([^"]*)"', expression or "")]
+        return " & ".join(tokens) or "nothing"
 
     def sealed(self, kind: str, value):
         return {"seal": self.seal, "words": self.words, "match": self.match}[kind](value)

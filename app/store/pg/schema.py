@@ -113,6 +113,7 @@ def twin_statements() -> tuple[list[str], dict[str, tuple[list[str], list[tuple]
             if kind == "table" and sql.upper().startswith("CREATE VIRTUAL TABLE"):
                 # the search words (app/store/search.py), sealed on the server: kept, never matched there
                 ddl.append(f"CREATE TABLE {SCHEMA}.{name} (rowid BIGINT PRIMARY KEY, terms TEXT NOT NULL)")
+                ddl.append(f"CREATE INDEX {name}_tokens ON {SCHEMA}.{name} USING gin (to_tsvector('simple', terms))")
             elif kind == "table":
                 ddl.append(_table_sql(sql))
                 columns = [row[1] for row in source.execute(f"PRAGMA table_info({name})")]
