@@ -190,7 +190,7 @@ def create_office_register(root: Path, code: str, name: str, server=None, *, log
 
         return create_register(root, unit=unit, admin_login=login, admin_full_name=full_name,
                                passphrase=passphrase)[0]
-    from app.store.pg.office import create_office
+    from app.store.pg.creation import create_office
 
     database = f"office{os.getpid()}x{next(_office_databases)}"
     return create_office(root, server.dsn(dbname=database), unit=unit, admin_login=login,

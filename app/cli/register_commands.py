@@ -21,7 +21,7 @@ def cmd_init(args) -> int:
     made = dict(unit=unit, admin_login=args.user or "admin", admin_full_name=args.full_name or args.user or "admin",
                 passphrase=secret)
     if args.database:
-        from app.store.pg.office import create_office
+        from app.store.pg.creation import create_office
 
         register, recovery = create_office(Path(args.register), args.database, **made)
     else:

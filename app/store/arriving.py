@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from operator import itemgetter
 
-from app.store.connection import OperationalError
+from app.store.connection import OperationalError, on_server
 
 
 def scanned_bundle(conn) -> str | None:
     """The bundle (file hash) whose arriving origins are noted now, if any."""
-    if getattr(conn, "engine", "sqlite") == "postgresql":
+    if on_server(conn):
         # a failed statement would spoil the caller's transaction there: ask first
         if conn.execute("SELECT to_regclass('pg_temp.sync_scanned')").fetchone()[0] is None:
             return None

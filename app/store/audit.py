@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from app.core.clock import utc_stamp
+from app.store.connection import on_server
 
 GENESIS = "0" * 64
 
@@ -34,7 +35,7 @@ def record(
     detail: dict | None = None,
 ) -> str:
     """Append one entry; call inside the transaction of the change it records."""
-    if getattr(conn, "engine", "sqlite") == "postgresql":  # officers append at once: one after the other
+    if on_server(conn):  # officers append at once: one after the other
         conn.execute("SELECT pg_advisory_xact_lock(hashtext('tuvan audit'))")
     row = conn.execute("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     prev_hash = row[0] if row else GENESIS

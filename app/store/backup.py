@@ -28,7 +28,7 @@ from app.core.passphrase import normalize
 from app.core.progress import interrupting
 from app.core.roles import Permission
 from app.store import migrations, settings as register_settings
-from app.store.connection import OperationalError, integrity_problems, open_keyed
+from app.store.connection import OperationalError, integrity_problems, on_server, open_keyed
 from app.store.files import atomic_writer, cannot_write, fsync_dir
 from app.store.register_folder import RegisterPaths, read_register_id
 from app.store.register_lock import alone
@@ -288,10 +288,6 @@ def backup_stale(conn, now: datetime | None = None) -> bool:
         return False
     last = last_backup_at(conn)
     return last is None or (now or utc_now()) - last > timedelta(days=STALE_DAYS)
-
-
-def on_server(conn) -> bool:
-    return getattr(conn, "engine", "sqlite") == "postgresql"
 
 
 def backup_due(conn, now: datetime | None = None) -> bool:

@@ -51,6 +51,11 @@ def _setup_process() -> None:
         _process_ready = True
 
 
+def on_server(conn) -> bool:
+    """Whether `conn` is an office register's connection to a PostgreSQL server (app/store/pg)."""
+    return getattr(conn, "engine", "sqlite") == "postgresql"
+
+
 def is_plaintext_sqlite(path: Path) -> bool:
     try:
         with open(path, "rb") as handle:

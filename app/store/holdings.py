@@ -4,6 +4,7 @@ prints) and the names people read for its tables (`tuvan check`)."""
 from __future__ import annotations
 
 from app.core.i18n import N_, _
+from app.store.connection import on_server
 
 # Every table of the schema, as `tuvan check` names it; the JSON output keeps the table names.
 TABLE_LABELS = {
@@ -53,7 +54,7 @@ def shown_to_people(table: str) -> bool:
 
 def table_names(conn) -> list[str]:
     """Every table of the register, by name."""
-    if getattr(conn, "engine", "sqlite") == "postgresql":
+    if on_server(conn):
         sql = ("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
                " AND table_type = 'BASE TABLE' ORDER BY 1")
     else:

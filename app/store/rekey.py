@@ -32,7 +32,7 @@ from app.core.progress import Progress
 from app.core.recovery_key import RecoveryKey
 from app.core.roles import Permission, Role
 from app.store import audit, backup
-from app.store.connection import integrity_problems, open_keyed
+from app.store.connection import integrity_problems, on_server, open_keyed
 from app.store.files import fsync_file
 from app.store.register_folder import pending_path
 from app.store.register_folder import sidecars as _sidecars
@@ -63,7 +63,7 @@ def rekey(register, passphrase: str, progress: Progress | None = None) -> RekeyR
     (a finished backup stays); once the copy is checked it goes through.
     """
     register.require(Permission.MANAGE_USERS)
-    if getattr(register.conn, "engine", "sqlite") == "postgresql":
+    if on_server(register.conn):
         raise NotOnThisEngine(what=N_("giving the register a new key"))
     with alone(register.paths.root):
         return _rekey(register, passphrase, progress)

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from app.core.text import tokens
+from app.store.connection import on_server
 
 _HIT_COLUMNS = "c.id, c.code, c.full_name, c.alias, c.sex, c.birth_year, c.hamlet, c.main_group, c.status"
 BROAD = 500  # above this many matches the sort-order walk is faster
@@ -92,7 +93,7 @@ def search(conn, text: str, *, limit: int = 50, offset: int = 0, include_closed:
         sql = f"SELECT {_HIT_COLUMNS} FROM clients c WHERE c.deleted = 0{status} ORDER BY c.sort_key LIMIT ? OFFSET ?"
         return [ClientHit(*row) for row in conn.execute(sql, (limit, offset))]
     matches = conn.execute("SELECT count(*) FROM client_search WHERE client_search MATCH ?", (expression,)).fetchone()[0]
-    if matches > BROAD and getattr(conn, "engine", "sqlite") != "postgresql":  # the server has no words to scan
+    if matches > BROAD and not on_server(conn):  # the server has no words to scan
         words = query_words(text)
         tests = " AND ".join("instr(c.search_terms, ?) > 0" for _ in words)
         sql = (f"SELECT {_HIT_COLUMNS} FROM clients c INDEXED BY clients_sort WHERE c.deleted = 0{status}"

@@ -28,6 +28,7 @@ from app.core.i18n import N_, _
 from app.core.progress import Part, Progress, interrupting
 from app.core.roles import Permission
 from app.store import bundle_log, change_log, key_ring, sync_alarms
+from app.store.connection import on_server
 from app.store.records import SYNCED_TABLES
 from app.sync import chain, container, document_reader, identity, payload, quarantine, record_pass, relay
 from app.sync.container import BundleRejected
@@ -361,7 +362,7 @@ def _status_now(register, plan: ImportPlan) -> str:
     bundles of one point are applied one after the other (a lock held to the transaction's end),
     and the second to apply a bundle finds it imported."""
     conn = register.conn
-    if getattr(conn, "engine", "sqlite") != "postgresql":
+    if not on_server(conn):
         return plan.status
     conn.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (f"tuvan import {plan.sender_code}",))
     return _status(conn, plan.sender_code, plan.seq, plan.file_hash)

@@ -23,7 +23,7 @@ from pathlib import Path
 from app.core.unit import make_unit
 from app.reports.engine import compute_district
 from app.reports.form_file import default_form
-from app.store.pg.office import create_office
+from app.store.pg.creation import create_office
 from app.store.register import unlock
 from app.store.vault import calibrate
 from app.sync import merge

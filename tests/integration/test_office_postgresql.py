@@ -260,3 +260,41 @@ def test_cli_makes_an_office_on_the_server_and_checks_it(tmp_path, pg_cluster):
     again = run_cli("init", "--register", str(tmp_path / "other"), "--role", "district", "--code", "LX-CA",
                     "--name", "Công an Long Xuyên", "--database", pg_cluster.dsn(dbname="cli_office"), env=env)
     assert again.returncode != 0 and "đã có" in again.stderr.lower() + again.stdout.lower()
+
+
+def test_a_creation_cut_short_leaves_nothing_on_the_server_and_can_be_made_again(tmp_path, pg_cluster, monkeypatch):
+    import psycopg
+
+    from app.core.unit import make_unit
+    from app.store.pg import creation as pg_office
+
+    def broken(*_args, **_kwargs):
+        raise OSError("the network went away")
+
+    made = dict(unit=make_unit("district", "LX-CA", "Công an Long Xuyên"), admin_login="admin",
+                admin_full_name="Quản Trị Viên", passphrase=PASSPHRASE)
+    monkeypatch.setattr(pg_office, "write_atomic", broken)   # the last step: after the server's transaction
+    with pytest.raises(OSError):
+        pg_office.create_office(tmp_path / "office", pg_cluster.dsn(dbname="cut_short"), **made)
+    with psycopg.connect(pg_cluster.dsn(), autocommit=True) as server:
+        assert server.execute("SELECT count(*) FROM pg_database WHERE datname = 'cut_short'").fetchone() == (0,)
+        assert server.execute("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'cut_short_%'").fetchone() == (0,)
+    assert not (tmp_path / "office").exists() and list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    office, _recovery = pg_office.create_office(tmp_path / "office", pg_cluster.dsn(dbname="cut_short"), **made)
+    office.close()
+    assert unlock_office(tmp_path / "office", None, PASSPHRASE).close() is None
+
+
+def test_rows_go_several_to_a_statement_and_one_by_one_when_a_batch_touches_a_row_twice(province):
+    office = province[0]
+    sql = ("INSERT INTO catalog_items (kind, code, label_vi) VALUES (?, ?, ?)"
+           " ON CONFLICT (kind, code) DO UPDATE SET label_vi = excluded.label_vi")
+    with office.transaction():
+        office.conn.executemany(sql, [("hamlet", f"ap-{n}", f"Ấp {n}") for n in range(1200)])
+        # The same hamlet twice in one batch: one statement may not update a row twice, so the
+        # batch is written row by row and the later row wins, as on SQLite.
+        office.conn.executemany(sql, [("hamlet", "ap-1", "Ấp Một"), ("hamlet", "ap-2", "Ấp Hai"),
+                                      ("hamlet", "ap-1", "Ấp Một Mới")])
+    labels = dict(office.conn.execute("SELECT code, label_vi FROM catalog_items WHERE kind = 'hamlet'"))
+    assert len(labels) == 1200 and labels["ap-1"] == "Ấp Một Mới" and labels["ap-2"] == "Ấp Hai"

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from app.core.roles import Permission, allows
 from app.core.unit import Unit
 from app.store import settings as register_settings
+from app.store.connection import on_server
 from app.store.register import Register, SignedInUser
 from app.gui.common.lookups import Lookups, load as load_lookups
 from app.gui.common.tasks import TaskRunner
@@ -37,7 +38,7 @@ def describe(register: Register) -> SessionInfo:
         root=register.paths.root,
         settings=register_settings.get_all(register.conn),
         lookups=load_lookups(register),
-        on_server=getattr(register, "engine", "sqlite") == "postgresql",
+        on_server=on_server(register.conn),
     )
 
 

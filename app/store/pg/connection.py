@@ -14,6 +14,7 @@ network read names or pose as the office's server.
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 from collections.abc import Iterator
 
@@ -102,6 +103,22 @@ class PgCursor:
 
     def close(self) -> None:
         self._cursor.close()
+
+
+# INSERT INTO t (a, b) VALUES (%s, %s) [ON CONFLICT …]: the statements whose rows can go several at once
+_MANY_VALUES = re.compile(r"^(INSERT INTO [\w.]+ \([^)]*\) VALUES )(\((?:%s, )*%s\))(.*)$", re.DOTALL)
+
+
+class _Done:
+    """What executemany answers when it wrote rows several to a statement: how many changed."""
+
+    description = None
+
+    def __init__(self, rowcount: int):
+        self.rowcount = rowcount
+
+    def fetchall(self):
+        return []
 
 
 class _Rows(list):
@@ -201,15 +218,43 @@ class PgConnection:
         psycopg = _psycopg()
         rows = [self._params(statement, r) for r in rows]
         cursor = self.raw.cursor()
+        many = _MANY_VALUES.match(statement.sql) if len(rows) > 1 and not statement.named else None
+        if many is not None and "%%" in many.group(1) + many.group(3):
+            many = None   # (a literal % would need psycopg's own spelling)
         try:
             # In a transaction a failed statement spoils the transaction on PostgreSQL (SQLite undoes
             # the one statement): a savepoint keeps the caller's recovery path (record_pass) open.
             with (self.raw.transaction() if self.in_transaction else contextlib.nullcontext()):
+                if many is not None:
+                    try:
+                        with self.raw.transaction():
+                            return _Done(self._many_rows(many, rows))
+                    except psycopg.Error:
+                        pass  # e.g. one record twice in a batch of upserts: row by row says which
                 if rows:
                     cursor.executemany(statement.sql, rows)
         except psycopg.Error as error:
             raise _mapped(error) from error
         return PgCursor(cursor, self.sealer)
+
+    def _many_rows(self, many: re.Match, rows: list) -> int:
+        """An INSERT of many rows as statements of several rows each: one round trip and one plan
+        per few hundred rows, where one per row made the server's import 2.4 times SQLite's."""
+        psycopg = _psycopg()
+        head, values, tail = many.group(1), many.group(2), many.group(3)
+        width = values.count("%s")
+        per = max(1, min(500, 30_000 // width))   # PostgreSQL takes at most 65,535 parameters
+        changed = 0
+        # PostgreSQL's own $n placeholders on a raw cursor: psycopg's parsing of a statement with
+        # thousands of %s took most of the time the several-row statements saved.
+        with psycopg.RawCursor(self.raw) as cursor:
+            for start in range(0, len(rows), per):
+                part = rows[start:start + per]
+                groups = ", ".join("(" + ", ".join(f"${n * width + k + 1}" for k in range(width)) + ")"
+                                   for n in range(len(part)))
+                cursor.execute(head + groups + tail, [v for row in part for v in row], prepare=False)
+                changed += max(cursor.rowcount, 0)
+        return changed
 
     @property
     def in_transaction(self) -> bool:
