@@ -27,7 +27,7 @@ from app.store.files import cannot_write, put_in_place
 from app.store.register_folder import RegisterPaths, drop_stale, finish_pending, register_paths
 from app.store.register_lock import claim_open
 from app.store.throttle import UnlockThrottle
-from app.store.unlocked import Register, SignedInUser  # noqa: F401  (SignedInUser: the callers' name for it here)
+from app.store.unlocked import Register, SignedInUser, signed_in  # noqa: F401  (SignedInUser: the callers' name for it here)
 from app.store.vault import (
     KIND_RECOVERY,
     KIND_USER,
@@ -182,10 +182,9 @@ def unlock(root: Path, login: str | None, passphrase: str) -> Register:
         from app.store.pg.office import unlock_office
 
         return unlock_office(root, login, passphrase)
-    throttle = UnlockThrottle(paths.throttle)
-    throttle.check()
-    slots = KeySlotFile.load(paths.slots)
-    try:
+
+    def open_register() -> Register:
+        slots = KeySlotFile.load(paths.slots)
         try:
             slot = slots.user_slot(login)
         except WrongPassphrase:
@@ -195,14 +194,9 @@ def unlock(root: Path, login: str | None, passphrase: str) -> Register:
                 users[0].kdf.derive(normalize(passphrase).encode())
             raise
         data_key = slot.open(slots.register_id, normalize(passphrase).encode())
-        register = _open(paths, data_key, slots.register_id, slot.user_id)
-    except WrongPassphrase:
-        throttle.failed()
-        raise
-    throttle.succeeded()
-    with register.transaction():
-        register.audit("register.unlock")
-    return register
+        return _open(paths, data_key, slots.register_id, slot.user_id)
+
+    return signed_in(paths, open_register)
 
 
 def unlock_with_recovery_key(root: Path, recovery_key: str, login: str | None, new_passphrase: str) -> Register:

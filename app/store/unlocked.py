@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from app.core.hlc import HybridClock
 from app.core.roles import Permission, Role, allows
 from app.core.unit import RegisterRole, Unit
-from app.core.errors import PermissionDenied
+from app.core.errors import PermissionDenied, WrongPassphrase
 from app.store import audit, settings as register_settings
 from app.store.connection import database, open_keyed
 from app.store.register_folder import RegisterPaths
 from app.store.register_lock import Claim
+from app.store.throttle import UnlockThrottle
 from app.store.vault import KeySlotFile
 
 
@@ -133,6 +134,22 @@ class Register:
     def __exit__(self, *exc) -> None:
         self.close()
 
+
+
+def signed_in(paths: RegisterPaths, open_register: Callable[[], Register]) -> Register:
+    """`open_register()` under the unlock throttle (a wrong passphrase makes the next try wait), and
+    the unlock in the audit log: the same for a register file and one on a server."""
+    throttle = UnlockThrottle(paths.throttle)
+    throttle.check()
+    try:
+        register = open_register()
+    except WrongPassphrase:
+        throttle.failed()
+        raise
+    throttle.succeeded()
+    with register.transaction():
+        register.audit("register.unlock")
+    return register
 
 
 def _has_change_log(conn) -> bool:

@@ -30,9 +30,8 @@ from app.core.unit import check_login
 from app.store import migrations
 from app.store.pg.connection import PgConnection, _psycopg, connect
 from app.store.pg.personal import Sealer
-from app.store.unlocked import Register, SignedInUser
+from app.store.unlocked import Register, SignedInUser, signed_in
 from app.store.register_folder import RegisterPaths, register_paths
-from app.store.throttle import UnlockThrottle
 from app.store.vault import KdfParams, KeySlotFile
 
 FORMAT = "tuvan-office-database-1"
@@ -229,14 +228,4 @@ def unlock_office(root: Path, login: str | None, passphrase: str) -> PgRegister:
     """Sign in to the office register whose folder is `root` (login None = the first admin)."""
     paths = register_paths(root)
     location = _location(paths)
-    throttle = UnlockThrottle(paths.throttle)
-    throttle.check()
-    try:
-        register = sign_in(paths, location, login, passphrase)
-    except WrongPassphrase:
-        throttle.failed()
-        raise
-    throttle.succeeded()
-    with register.transaction():
-        register.audit("register.unlock")
-    return register
+    return signed_in(paths, lambda: sign_in(paths, location, login, passphrase))
